@@ -1,0 +1,1 @@
+"""Data layer: specs, loading, versioning, deterministic splits, the sealed test split, audits."""
