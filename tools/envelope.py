@@ -68,6 +68,7 @@ class Provenance(BaseModel):
     device: str | None = None
     wall_time_s: float | None = None
     code_version: str | None = Field(default=None, description="ml-expert version that ran the job.")
+    tracking_dir: str | None = Field(default=None, description="The wandb offline run folder, when tracked.")
 
 
 class JobProgress(BaseModel):

@@ -114,8 +114,9 @@ class JobContext:
 
     def add_artifact(self, name: str, kind: str, content: bytes | str | Path) -> Artifact:
         """Write (or copy) a file into the run folder and register it with its sha256."""
+        if not name or "/" in name or "\\" in name or name.startswith("."):
+            raise ValueError(f"artifact names are plain file names; got {name!r}")
         target = self.run_dir / name
-        target.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(content, Path):
             if content.resolve() != target.resolve():
                 shutil.copyfile(content, target)

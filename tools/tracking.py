@@ -32,7 +32,7 @@ class Tracker:
         if self._run is None:
             return None
         folder = Path(self._run.dir).parent
-        self._run.finish(quiet=True)
+        self._run.finish()
         self._run = None
         return folder
 

@@ -1,0 +1,3 @@
+from ml_expert.cli import main
+
+main()

@@ -1,0 +1,196 @@
+"""Builds the MCP server: one tool per catalog entry, the job and run tools, and run resources."""
+
+from __future__ import annotations
+
+import inspect
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import anyio
+from mcp.server.auth.settings import AuthSettings
+from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.mcpserver.exceptions import ResourceError, ToolError
+from mcp.types import ToolAnnotations
+from pydantic import Field
+
+from ml_expert import __version__
+from ml_expert.auth import StaticTokenVerifier
+from ml_expert.catalog import CATALOG
+from ml_expert.config import ServerConfig
+from ml_expert.jobs.executor import Executor, LocalProcessExecutor
+from ml_expert.jobs.manager import Job, JobManager, UnknownJob
+from ml_expert.store import Store
+from ml_expert.tool_entry import ToolEntry
+from ml_expert.views import JobList, JobView, RunList, RunView
+
+INSTRUCTIONS = (
+    "Tools that run real ML jobs (PyTorch) on the user's models and data and answer with measurements: "
+    "metrics, curves, verdicts with evidence and fixes, and files. A call returns its result when the job "
+    "finishes within wait_s; otherwise status 'running' with a job_id: follow it with wait_job or get_job. "
+    "Test splits are sealed: only a final evaluation opens them, and every opening is recorded."
+)
+READ_ONLY = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
+TEXT_SUFFIXES = {".json", ".yaml", ".yml", ".py", ".md", ".txt", ".log", ".csv"}
+
+WaitSeconds = Annotated[float, Field(ge=0, le=3600, description=(
+    "Seconds to wait for the job before answering with status 'running' and a job_id (the job goes on)."))]
+
+
+def build_server(config: ServerConfig, *, catalog: list[ToolEntry] = CATALOG,
+                 executor: Executor | None = None, auth_token: str | None = None,
+                 public_url: str = "http://127.0.0.1") -> MCPServer:
+    """The server; with ``auth_token``, every HTTP request must carry it as a bearer token."""
+    store = Store(config.database)
+    manager = JobManager(config, store, executor or LocalProcessExecutor())
+
+    @asynccontextmanager
+    async def lifespan(_server: MCPServer) -> AsyncIterator[dict[str, Any]]:
+        async with manager.running():
+            yield {}
+
+    auth = {}
+    if auth_token is not None:
+        auth = {"token_verifier": StaticTokenVerifier(auth_token),
+                "auth": AuthSettings(issuer_url=public_url, resource_server_url=None)}
+    server = MCPServer("ml-expert", version=__version__, instructions=INSTRUCTIONS, lifespan=lifespan, **auth)
+    for entry in catalog:
+        server.add_tool(_catalog_tool(entry, manager, config), name=entry.name, title=entry.title,
+                        description=entry.description)
+    _add_job_tools(server, manager)
+    _add_run_tools(server, store)
+    _add_resources(server, store)
+    return server
+
+
+def _catalog_tool(entry: ToolEntry, manager: JobManager, config: ServerConfig):
+    """An async tool that submits a job and answers within wait_s, with the entry's own schemas."""
+
+    async def call_tool(spec, ctx: Context, wait_s: float = config.default_wait_s):
+        job = manager.submit(entry, spec)
+        try:
+            with anyio.move_on_after(wait_s):
+                async with manager.watch(job) as updates:
+                    async for update in updates:
+                        await ctx.report_progress(update.step, update.total, update.message or None)
+        except anyio.get_cancelled_exc_class():
+            # The client cancelled the request: the job goes with it.
+            with anyio.CancelScope(shield=True):
+                await manager.cancel(job.job_id)
+            raise
+        return _tool_answer(entry, job, wait_s)
+
+    parameters = [
+        inspect.Parameter("spec", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=entry.spec_model),
+        inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Context),
+        inspect.Parameter("wait_s", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=WaitSeconds,
+                          default=config.default_wait_s),
+    ]
+    call_tool.__signature__ = inspect.Signature(parameters, return_annotation=entry.result_model)
+    call_tool.__annotations__ = {"spec": entry.spec_model, "ctx": Context, "wait_s": WaitSeconds,
+                                 "return": entry.result_model}
+    call_tool.__name__ = call_tool.__qualname__ = entry.name
+    return call_tool
+
+
+def _tool_answer(entry: ToolEntry, job: Job, wait_s: float):
+    if job.status == "succeeded":
+        return entry.result_model.model_validate(job.result)
+    if job.status == "failed" and job.error_kind == "user":
+        raise ToolError(job.error)
+    if job.status == "failed":
+        raise ToolError(f"{entry.name} failed: {job.error}. The job's records are kept: get_job('{job.job_id}'), "
+                        f"runs://{job.run_id}/summary.")
+    if job.status in ("queued", "running"):
+        summary = (f"Still {job.status} after {wait_s:g} s; the job goes on. Call wait_job with job_id "
+                   f"'{job.job_id}' for the result.")
+    else:
+        summary = f"The job was {job.status}: {job.error}."
+    return entry.result_model(run_id=job.run_id, job_id=job.job_id, status=job.status, summary=summary,
+                              progress=job.progress)
+
+
+def _job_view(job: Job | dict[str, Any], *, with_result: bool = True) -> JobView:
+    record = job.record() if isinstance(job, Job) else job
+    end = record["ended_at"] or (time.time() if record["status"] == "running" else None)
+    elapsed = round(end - record["started_at"], 3) if record["started_at"] and end else None
+    return JobView(job_id=record["job_id"], run_id=record["run_id"], tool=record["tool"], status=record["status"],
+                   progress=record["progress"], error=record["error"], pid=record["pid"], created_at=record["created_at"],
+                   started_at=record["started_at"], ended_at=record["ended_at"], elapsed_s=elapsed,
+                   result=record["result"] if with_result else None)
+
+
+def _add_job_tools(server: MCPServer, manager: JobManager) -> None:
+    def find(job_id: str):
+        try:
+            return manager.get(job_id)
+        except UnknownJob:
+            raise ToolError(f"job_id: no job '{job_id}'; accepted: an id from list_jobs or from a tool's "
+                            f"'running' answer") from None
+
+    @server.tool(title="Get a job", annotations=READ_ONLY)
+    async def get_job(job_id: str) -> JobView:
+        """Status, progress, error and (once done) result of a job."""
+        return _job_view(find(job_id))
+
+    @server.tool(title="Wait for a job", annotations=READ_ONLY)
+    async def wait_job(job_id: str, timeout_s: Annotated[float, Field(ge=0, le=3600)] = 60.0) -> JobView:
+        """Wait up to timeout_s for a job to end, then answer like get_job."""
+        find(job_id)
+        return _job_view(await manager.wait(job_id, timeout_s))
+
+    @server.tool(title="Cancel a job", annotations=ToolAnnotations(destructive_hint=True, idempotent_hint=True,
+                                                                   open_world_hint=False))
+    async def cancel_job(job_id: str) -> JobView:
+        """Stop a queued or running job (its worker process ends); what it recorded so far is kept."""
+        find(job_id)
+        return _job_view(await manager.cancel(job_id))
+
+    @server.tool(title="List jobs", annotations=READ_ONLY)
+    async def list_jobs(status: str | None = None, tool: str | None = None,
+                        limit: Annotated[int, Field(ge=1, le=500)] = 20) -> JobList:
+        """Recent jobs, newest first, optionally filtered by status or tool (results left out)."""
+        records = [manager.live(r["job_id"]) or r for r in manager.store.list_jobs(status=status, tool=tool, limit=limit)]
+        return JobList(jobs=[_job_view(r, with_result=False) for r in records])
+
+
+def _run_view(run: dict[str, Any]) -> RunView:
+    artifacts = [{**a, "uri": f"runs://{run['run_id']}/artifacts/{a['name']}"} for a in run.get("artifacts", [])]
+    return RunView.model_validate({**run, "artifacts": artifacts})
+
+
+def _add_run_tools(server: MCPServer, store: Store) -> None:
+    @server.tool(title="List runs", annotations=READ_ONLY)
+    async def list_runs(tool: str | None = None, limit: Annotated[int, Field(ge=1, le=500)] = 20) -> RunList:
+        """Recent tracked runs, newest first: status, summary, metrics and verdicts."""
+        return RunList(runs=[_run_view(r) for r in store.list_runs(tool=tool, limit=limit)])
+
+    @server.tool(title="Get a run", annotations=READ_ONLY)
+    async def get_run(run_id: str) -> RunView:
+        """One run: summary, metrics, verdicts, provenance and its artifacts with sha256 and resource URIs."""
+        run = store.get_run(run_id)
+        if run is None:
+            raise ToolError(f"run_id: no run '{run_id}'; accepted: an id from list_runs or a tool result")
+        return _run_view(run)
+
+
+def _add_resources(server: MCPServer, store: Store) -> None:
+    @server.resource("runs://{run_id}/summary", name="run_summary", mime_type="application/json",
+                     description="A run's summary, metrics, verdicts, provenance and artifact list.")
+    def run_summary(run_id: str) -> str:
+        run = store.get_run(run_id)
+        if run is None:
+            raise ResourceError(f"no run '{run_id}'")
+        return _run_view(run).model_dump_json(indent=1)
+
+    @server.resource("runs://{run_id}/artifacts/{name}", name="run_artifact", mime_type="application/octet-stream",
+                     description="A file a run wrote (plots, code, configs, checkpoints, traces, logs).")
+    def run_artifact(run_id: str, name: str) -> str | bytes:
+        artifact = next((a for a in store.list_artifacts(run_id) if a["name"] == name), None)
+        if artifact is None:
+            raise ResourceError(f"run '{run_id}' has no artifact '{name}'")
+        path = Path(artifact["path"])
+        data = path.read_bytes()
+        return data.decode() if path.suffix in TEXT_SUFFIXES else data

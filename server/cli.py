@@ -1,0 +1,66 @@
+"""The ``ml-expert`` command."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+TOKEN_VARIABLE = "ML_EXPERT_TOKEN"
+DEFAULT_WORKSPACE = Path.home() / ".ml-expert"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="ml-expert", description="An MCP server that runs real ML jobs.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="Serve MCP over stdio (default) or streamable HTTP.")
+    serve.add_argument("--workspace", type=Path, default=Path(os.environ.get("ML_EXPERT_WORKSPACE", DEFAULT_WORKSPACE)),
+                       help="Folder for runs, artifacts, the database and wandb files (default: %(default)s).")
+    serve.add_argument("--root", type=Path, action="append", default=[], dest="roots",
+                       help="A folder whose files tools may read (repeatable). No root: no user files.")
+    serve.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                       help="Jobs run at once; more wait in a queue (default: cores, %(default)s).")
+    serve.add_argument("--job-time-limit", type=float, default=3600.0, help="Seconds before a job is stopped.")
+    serve.add_argument("--wait", type=float, default=20.0,
+                       help="Default seconds a tool call waits before answering 'running' with a job id.")
+    serve.add_argument("--tracking", choices=["wandb-offline", "none"], default="wandb-offline",
+                       help="Default experiment tracking (wandb is never used online).")
+    serve.add_argument("--http", metavar="HOST:PORT", help="Serve streamable HTTP at http://HOST:PORT/mcp.")
+    serve.add_argument("--token", help=f"Bearer token required in HTTP mode (or set {TOKEN_VARIABLE}).")
+    serve.add_argument("--allowed-host", action="append", default=[],
+                       help="Extra Host header value accepted in HTTP mode, e.g. mybox:8000 (repeatable).")
+    serve.add_argument("--allowed-origin", action="append", default=[],
+                       help="Extra Origin accepted in HTTP mode, e.g. https://app.example (repeatable).")
+    args = parser.parse_args(argv)
+    logging.basicConfig(stream=sys.stderr, level=logging.WARNING)
+    _serve(parser, args)
+
+
+def _serve(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    from ml_expert.app import build_server
+    from ml_expert.config import ServerConfig
+
+    if args.workers < 1:
+        parser.error(f"--workers must be at least 1; got {args.workers}")
+    for root in args.roots:
+        if not root.is_dir():
+            parser.error(f"--root {root}: not a folder")
+    config = ServerConfig(workspace=args.workspace, roots=tuple(args.roots), workers=args.workers,
+                          job_time_limit_s=args.job_time_limit, default_wait_s=args.wait, tracking=args.tracking)
+    if args.http is None:
+        build_server(config).run()
+        return
+    host, _, port = args.http.rpartition(":")
+    if not host or not port.isdigit():
+        parser.error(f"--http must be HOST:PORT, e.g. 127.0.0.1:8000; got {args.http!r}")
+    token = args.token or os.environ.get(TOKEN_VARIABLE)
+    if not token:
+        parser.error(f"--http needs a bearer token: pass --token or set {TOKEN_VARIABLE} (16+ characters)")
+    if len(token) < 16:
+        parser.error("the bearer token must be at least 16 characters long")
+    from ml_expert.http import serve_http
+
+    server = build_server(config, auth_token=token, public_url=f"http://{host}:{port}")
+    serve_http(server, host, int(port), args.allowed_host, args.allowed_origin)
