@@ -61,7 +61,7 @@ async def time_round_trips(params: StdioServerParameters, tool: str, arguments: 
 
 
 async def get_job_under_training(workspace: str) -> tuple[list[float], list[str]]:
-    params = StdioServerParameters(command=sys.executable, args=[str(HERE / "training_job.py"), workspace],
+    params = StdioServerParameters(command=sys.executable, args=[str(HERE / "serve_with_training.py"), workspace],
                                    env={"PYTHONPATH": os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")])})
     async with Client(params, mode="legacy") as client:
         jobs = [(await client.call_tool("train_digits", {"spec": {"epochs": 40}, "wait_s": 0})).structured_content
@@ -91,6 +91,8 @@ async def main() -> None:
     spawn_ratio = statistics.median(spawn_ours) / statistics.median(spawn_bare)
     trip_ratio = statistics.median(trip_ours) / statistics.median(trip_bare)
     running_share = statuses.count("running") / len(statuses)
+    if running_share < 0.9:
+        raise SystemExit(f"the training jobs were not running during the get_job calls: {set(statuses)}")
     print(f"spawn->initialize  ml-expert {statistics.median(spawn_ours) * 1e3:.0f} ms, bare "
           f"{statistics.median(spawn_bare) * 1e3:.0f} ms (median of {SPAWNS}); ratio {spawn_ratio:.2f} (goal <= 1.2)")
     print(f"tool round trip    ml-expert {statistics.median(trip_ours) * 1e3:.2f} ms (list_jobs), bare "

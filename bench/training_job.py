@@ -1,10 +1,7 @@
-"""A real training job for benchmarks: an MLP on digits, served beside the normal catalog."""
+"""A real training job for benchmarks: an MLP on digits (served by serve_with_training.py)."""
 
 from __future__ import annotations
 
-import sys
-
-from ml_expert.catalog import CATALOG
 from ml_expert.tool_entry import ToolEntry
 from ml_expert.tools.envelope import ToolResult
 from ml_expert.tools.job import JobContext
@@ -48,8 +45,3 @@ def train(spec: TrainSpec, job: JobContext) -> TrainResult:
 TRAIN = ToolEntry(name="train_digits", title="Train on digits (benchmark)", description="Benchmark job.",
                   spec_model=TrainSpec, result_model=TrainResult, function="training_job:train")
 
-if __name__ == "__main__":
-    from ml_expert.app import build_server
-    from ml_expert.config import ServerConfig
-
-    build_server(ServerConfig(workspace=sys.argv[1], tracking="none"), catalog=[*CATALOG, TRAIN]).run()

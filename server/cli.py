@@ -33,8 +33,16 @@ def main(argv: list[str] | None = None) -> None:
                        help="Extra Host header value accepted in HTTP mode, e.g. mybox:8000 (repeatable).")
     serve.add_argument("--allowed-origin", action="append", default=[],
                        help="Extra Origin accepted in HTTP mode, e.g. https://app.example (repeatable).")
+    demo = commands.add_parser("demo", help="Run the tools on bundled data through a real MCP client session.")
+    demo.add_argument("--workspace", type=Path, default=Path("demo-workspace"),
+                      help="Where the demo's runs and report go (default: %(default)s).")
     args = parser.parse_args(argv)
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING)
+    if args.command == "demo":
+        from ml_expert.demo import main as run_demo
+
+        run_demo(args.workspace)
+        return
     _serve(parser, args)
 
 

@@ -1,0 +1,82 @@
+"""HTTP mode as deployed: the real command, a bearer token, Host and Origin checks."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import httpx2
+import pytest
+from mcp import Client
+from mcp.client.streamable_http import streamable_http_client
+
+TOKEN = "test-token-0123456789abcdef"
+INITIALIZE = {"jsonrpc": "2.0", "id": 1, "method": "initialize",
+              "params": {"protocolVersion": "2025-06-18", "capabilities": {},
+                         "clientInfo": {"name": "t", "version": "0"}}}
+MCP_HEADERS = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def http_server(tmp_path_factory):
+    port = free_port()
+    workspace = tmp_path_factory.mktemp("ws")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ml_expert", "serve", "--http", f"127.0.0.1:{port}", "--workspace", str(workspace),
+         "--tracking", "none"], env={**os.environ, "ML_EXPERT_TOKEN": TOKEN},
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            assert process.poll() is None, process.stderr.read().decode()
+            assert time.monotonic() < deadline, "server did not start listening"
+            time.sleep(0.1)
+    yield f"http://127.0.0.1:{port}/mcp"
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def post(url: str, headers: dict) -> httpx2.Response:
+    return httpx2.post(url, json=INITIALIZE, headers={**MCP_HEADERS, **headers}, timeout=10)
+
+
+def test_requests_without_the_right_token_are_refused(http_server):
+    assert post(http_server, {}).status_code == 401
+    wrong = post(http_server, {"Authorization": "Bearer not-the-token-at-all"})
+    assert wrong.status_code == 401
+    assert wrong.headers["www-authenticate"].startswith("Bearer")
+
+
+def test_foreign_host_and_origin_are_refused(http_server):
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    assert post(http_server, {**auth, "Host": "evil.example:80"}).status_code == 421
+    assert post(http_server, {**auth, "Origin": "http://evil.example"}).status_code == 403
+    assert post(http_server, auth).status_code == 200
+
+
+@pytest.mark.anyio
+async def test_an_authorised_client_calls_tools(http_server):
+    http_client = httpx2.AsyncClient(headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30)
+    async with Client(streamable_http_client(http_server, http_client=http_client), mode="legacy") as client:
+        names = {t.name for t in (await client.list_tools()).tools}
+        assert {"audit_data", "get_job"} <= names
+        jobs = await client.call_tool("list_jobs", {})
+        assert jobs.structured_content == {"jobs": []}
+
+
+def test_http_mode_refuses_to_start_without_a_token(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "ML_EXPERT_TOKEN"}
+    done = subprocess.run([sys.executable, "-m", "ml_expert", "serve", "--http", "127.0.0.1:1", "--workspace",
+                           str(tmp_path)], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert "--http needs a bearer token: pass --token or set ML_EXPERT_TOKEN" in done.stderr
