@@ -1,0 +1,170 @@
+"""Tables and arrays read from files: CSV, Parquet, NPY and NPZ.
+
+Feature columns must be numeric (booleans count as 0/1). Text feature columns are refused with
+their names rather than one-hot encoded here: encoding silently changes the feature count and
+column meaning, and the agent is better placed to choose an encoding or drop the column.
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+import numpy as np
+
+from ml_expert.tools.data.spec import FileSource
+from ml_expert.tools.data.table import Table
+from ml_expert.tools.data.targets import encode_target
+from ml_expert.tools.errors import SpecError
+
+TABLE_SUFFIXES = (".csv", ".parquet", ".pq")
+ARRAY_SUFFIXES = (".npy", ".npz")
+ACCEPTED_FORMATS = "a .csv, .parquet (.pq), .npy or .npz file"
+
+
+def read_file(source: FileSource, path: Path, field: str = "data.source") -> Table:
+    """Read ``path`` (already resolved under the roots) into a Table."""
+    suffix = path.suffix.lower()
+    if path.is_dir():
+        raise SpecError(f"{field}.path", f"{source.path!r} is a folder, not a file", ACCEPTED_FORMATS)
+    if suffix in TABLE_SUFFIXES:
+        X, y, names, input_shape = _read_table(source, path, field)
+    elif suffix == ".npy":
+        X, y, names, input_shape = _read_npy(source, path, field)
+    elif suffix == ".npz":
+        X, y, names, input_shape = _read_npz(source, path, field)
+    else:
+        raise SpecError(f"{field}.path", f"{path.name!r} has an unsupported extension {suffix or '(none)'!r}",
+                        ACCEPTED_FORMATS)
+    if len(X) == 0:
+        raise SpecError(f"{field}.path", f"{path.name} holds no rows", "a file with at least one data row")
+    X, names, input_shape = _select_features(X, names, input_shape, source, path, field)
+    if X.shape[1] == 0:
+        raise SpecError(f"{field}.features", f"{path.name} has no feature column besides the target",
+                        "a file with at least one numeric feature column")
+    _refuse_missing_features(X, names, path, field)
+    y, task, class_names = encode_target(y, source.task, f"{field}.target", path.name)
+    return Table.build(X, y, task, names, class_names, source.model_dump(mode="json"), input_shape)
+
+
+def _listing(names: list[str], limit: int = 30) -> str:
+    shown = ", ".join(repr(n) for n in names[:limit])
+    return f"one of [{shown}{', ...' if len(names) > limit else ''}]"
+
+
+def _unknown(kind: str, given: str, where: str, names: list[str]) -> str:
+    close = difflib.get_close_matches(given, names, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return f"{given!r} is not {kind} of {where}{hint}"
+
+
+def _read_table(source: FileSource, path: Path, field: str):
+    import pandas as pd
+
+    try:
+        frame = pd.read_csv(path) if path.suffix.lower() == ".csv" else pd.read_parquet(path)
+    except (OSError, ValueError) as exc:  # parser, encoding, empty-file and Arrow errors are all ValueErrors
+        kind = "CSV" if path.suffix.lower() == ".csv" else "Parquet"
+        raise SpecError(f"{field}.path", f"{path.name} cannot be read as {kind}: {str(exc)[:200]}",
+                        f"a valid {kind} file with a header row") from exc
+    columns = [str(c) for c in frame.columns]
+    frame.columns = columns
+    if source.target not in columns:
+        raise SpecError(f"{field}.target", _unknown("a column", source.target, path.name, columns),
+                        _listing(columns))
+    target = frame.pop(source.target).to_numpy()
+    text_columns = [c for c in frame.columns if frame[c].dtype.kind not in "biuf"]
+    wanted = source.features if source.features is not None else list(frame.columns)
+    refused = [c for c in text_columns if c in wanted]
+    if refused:
+        numeric = [c for c in frame.columns if c not in text_columns]
+        raise SpecError(f"{field}.features", f"feature column(s) {refused} of {path.name} are not numeric",
+                        f"numeric columns only: encode {refused} as numbers first, or list numeric columns in "
+                        f"features, e.g. {_listing(numeric, 10)}")
+    X = frame[[c for c in frame.columns if c not in text_columns]].to_numpy(dtype=np.float64, na_value=np.nan)
+    return X, target, [c for c in frame.columns if c not in text_columns], None
+
+
+def _load_numpy(path: Path, field: str):
+    try:
+        return np.load(path, allow_pickle=False)
+    except (OSError, ValueError, EOFError) as exc:
+        raise SpecError(f"{field}.path", f"{path.name} cannot be read by numpy: {str(exc)[:200]}",
+                        "an .npy/.npz file of numeric arrays saved without pickling") from exc
+
+
+def _read_npy(source: FileSource, path: Path, field: str):
+    array = _load_numpy(path, field)
+    if array.ndim != 2 or array.shape[1] < 2:
+        raise SpecError(f"{field}.path", f"{path.name} holds an array of shape {array.shape}; an .npy source "
+                                         "must be one 2-D table with the target as one of its columns",
+                        "a 2-D array (rows x columns), or an .npz with separate feature and target arrays")
+    n_columns = array.shape[1]
+    accepted = f"a column index from {-n_columns} to {n_columns - 1}, e.g. '-1' for the last column"
+    try:
+        column = int(source.target)
+    except ValueError:
+        raise SpecError(f"{field}.target", f"{source.target!r} is not a column index of {path.name}",
+                        accepted) from None
+    if not -n_columns <= column < n_columns:
+        raise SpecError(f"{field}.target", f"column {column} is out of range for {path.name} "
+                                           f"({n_columns} columns)", accepted)
+    X = np.delete(array, column % n_columns, axis=1)
+    return X, array[:, column], [f"x{j}" for j in range(X.shape[1])], None
+
+
+def _read_npz(source: FileSource, path: Path, field: str):
+    with _load_numpy(path, field) as archive:
+        arrays = {name: archive[name] for name in archive.files}
+    names = sorted(arrays)
+    if source.target not in arrays:
+        raise SpecError(f"{field}.target", _unknown("an array", source.target, path.name, names), _listing(names))
+    others = [n for n in names if n != source.target]
+    if "X" in others:
+        feature_key = "X"
+    elif len(others) == 1:
+        feature_key = others[0]
+    else:
+        raise SpecError(f"{field}.path", f"{path.name} holds arrays {names}: name the features array 'X' or "
+                                         "keep only the feature and target arrays",
+                        "an .npz with 'X' and the target array")
+    X, y = arrays[feature_key], arrays[source.target]
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y[:, 0]
+    if y.ndim != 1 or X.ndim == 0 or len(X) != len(y):
+        raise SpecError(f"{field}.target", f"{feature_key!r} has shape {X.shape} and {source.target!r} has "
+                                           f"shape {y.shape}; they need one target per row",
+                        "a 1-D target array as long as the feature array's first axis")
+    if X.dtype.kind not in "biuf":
+        raise SpecError(f"{field}.path", f"array {feature_key!r} of {path.name} has dtype {X.dtype}, not numbers",
+                        "a numeric feature array")
+    input_shape = tuple(X.shape[1:]) if X.ndim > 2 else None
+    X = X.reshape(len(X), -1) if X.ndim > 1 else X.reshape(-1, 1)
+    return X.astype(np.float64), y, [f"x{j}" for j in range(X.shape[1])], input_shape
+
+
+def _select_features(X: np.ndarray, names: list[str], input_shape, source: FileSource, path: Path, field: str):
+    if source.features is None:
+        return X, names, input_shape
+    if not source.features:
+        raise SpecError(f"{field}.features", "is an empty list", "null for all columns, or a list of column names")
+    for name in source.features:
+        if name == source.target:
+            raise SpecError(f"{field}.features", f"{name!r} is the target; a feature must not be the target",
+                            "feature columns other than the target")
+        if name not in names:
+            raise SpecError(f"{field}.features", _unknown("a feature column", name, path.name, names),
+                            _listing(names))
+    picked = [names.index(name) for name in source.features]
+    # A subset of pixels has no natural image shape any more.
+    return X[:, picked], list(source.features), None
+
+
+def _refuse_missing_features(X: np.ndarray, names: list[str], path: Path, field: str) -> None:
+    bad = ~np.isfinite(X)
+    if bad.any():
+        counts = bad.sum(axis=0)
+        columns = {names[j]: int(counts[j]) for j in np.flatnonzero(counts)[:10]}
+        raise SpecError(f"{field}.path", f"{path.name} has missing or infinite feature values "
+                                         f"(column: count {columns})",
+                        "a file without missing values: impute or drop those rows or columns first")
