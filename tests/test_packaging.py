@@ -1,0 +1,19 @@
+"""The installed package matches the tree: every folder with an __init__.py is listed in pyproject."""
+
+import tomllib
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+MAPPING = {"server": "ml_expert", "tools": "ml_expert.tools"}
+
+
+def test_every_sub_package_is_listed_in_pyproject():
+    listed = set(tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = set()
+    for folder, package in MAPPING.items():
+        for init in (REPO / folder).rglob("__init__.py"):
+            relative = init.parent.relative_to(REPO / folder).parts
+            if package == "ml_expert" and relative[:1] == ("tools",):
+                continue
+            found.add(".".join((package, *relative)))
+    assert found == listed
