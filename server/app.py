@@ -19,6 +19,7 @@ from pydantic import Field
 from ml_expert import __version__
 from ml_expert.auth import StaticTokenVerifier
 from ml_expert.catalog import CATALOG
+from ml_expert.client_logging import ClientLog
 from ml_expert.config import ServerConfig
 from ml_expert.jobs.executor import Executor, LocalProcessExecutor
 from ml_expert.jobs.manager import Job, JobManager, UnknownJob
@@ -56,8 +57,10 @@ def build_server(config: ServerConfig, *, catalog: list[ToolEntry] = CATALOG,
         auth = {"token_verifier": StaticTokenVerifier(auth_token),
                 "auth": AuthSettings(issuer_url=public_url, resource_server_url=None)}
     server = MCPServer("ml-expert", version=__version__, instructions=INSTRUCTIONS, lifespan=lifespan, **auth)
+    client_log = ClientLog()
+    client_log.install(server)
     for entry in catalog:
-        server.add_tool(_catalog_tool(entry, manager, config), name=entry.name, title=entry.title,
+        server.add_tool(_catalog_tool(entry, manager, config, client_log), name=entry.name, title=entry.title,
                         description=entry.description)
     _add_job_tools(server, manager)
     _add_run_tools(server, store)
@@ -65,11 +68,12 @@ def build_server(config: ServerConfig, *, catalog: list[ToolEntry] = CATALOG,
     return server
 
 
-def _catalog_tool(entry: ToolEntry, manager: JobManager, config: ServerConfig):
+def _catalog_tool(entry: ToolEntry, manager: JobManager, config: ServerConfig, client_log: ClientLog):
     """An async tool that submits a job and answers within wait_s, with the entry's own schemas."""
 
     async def call_tool(spec, ctx: Context, wait_s: float = config.default_wait_s):
         job = manager.submit(entry, spec)
+        await client_log.send(ctx, "info", f"{entry.name}: job {job.job_id} {job.status} (run {job.run_id})")
         try:
             with anyio.move_on_after(wait_s):
                 async with manager.watch(job) as updates:
@@ -80,6 +84,10 @@ def _catalog_tool(entry: ToolEntry, manager: JobManager, config: ServerConfig):
             with anyio.CancelScope(shield=True):
                 await manager.cancel(job.job_id)
             raise
+        if job.status == "failed":
+            await client_log.send(ctx, "error", f"{entry.name}: job {job.job_id} failed: {job.error}")
+        elif job.status == "succeeded":
+            await client_log.send(ctx, "info", f"{entry.name}: job {job.job_id} succeeded")
         return _tool_answer(entry, job, wait_s)
 
     parameters = [

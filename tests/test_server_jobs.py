@@ -199,3 +199,24 @@ async def test_wandb_offline_tracking_stays_inside_the_workspace(config):
     tracked = answer["provenance"]["tracking_dir"]
     assert tracked.startswith(str(config.workspace / "wandb"))
     assert any(p.name.endswith(".wandb") for p in Path(tracked).rglob("*"))
+
+
+# logging/setLevel is deprecated in the 2026-07-28 protocol but still what handshake-era clients send.
+@pytest.mark.filterwarnings("ignore::mcp.shared.exceptions.MCPDeprecationWarning")
+async def test_logging_set_level_filters_the_job_log_messages(config):
+    messages = []
+
+    async def on_log(params):
+        messages.append((params.level, params.data))
+
+    async with Client(make_server(config), mode="legacy", logging_callback=on_log) as client:
+        assert client.server_capabilities.logging is not None
+        await client.call_tool("count", {"spec": {"steps": 1}})
+        assert [level for level, _ in messages] == ["info", "info"]
+        assert "succeeded" in messages[-1][1]
+        messages.clear()
+        await client.set_logging_level("error")
+        await client.call_tool("count", {"spec": {"steps": 1}})
+        await client.call_tool("count", {"spec": {"steps": 1, "fail_with": "crash"}})
+        assert [level for level, _ in messages] == ["error"]
+        assert "the model exploded" in messages[0][1]
