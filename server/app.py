@@ -23,6 +23,7 @@ from ml_expert.client_logging import ClientLog
 from ml_expert.config import ServerConfig
 from ml_expert.jobs.executor import Executor, LocalProcessExecutor
 from ml_expert.jobs.manager import Job, JobManager, UnknownJob
+from ml_expert.prompts_loader import add_prompts
 from ml_expert.store import Store
 from ml_expert.tool_entry import ToolEntry
 from ml_expert.views import JobList, JobView, RunList, RunView
@@ -65,6 +66,7 @@ def build_server(config: ServerConfig, *, catalog: list[ToolEntry] = CATALOG,
     _add_job_tools(server, manager)
     _add_run_tools(server, store)
     _add_resources(server, store)
+    add_prompts(server)
     return server
 
 

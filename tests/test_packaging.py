@@ -4,7 +4,7 @@ import tomllib
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-MAPPING = {"server": "ml_expert", "tools": "ml_expert.tools"}
+MAPPING = {"server": "ml_expert", "tools": "ml_expert.tools", "prompts": "ml_expert.prompts"}
 
 
 def test_every_sub_package_is_listed_in_pyproject():

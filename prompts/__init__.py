@@ -1,0 +1,1 @@
+"""MCP prompts for the main workflows, one markdown file each, served by the server."""
