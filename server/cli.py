@@ -36,14 +36,44 @@ def main(argv: list[str] | None = None) -> None:
     demo = commands.add_parser("demo", help="Run the tools on bundled data through a real MCP client session.")
     demo.add_argument("--workspace", type=Path, default=Path("demo-workspace"),
                       help="Where the demo's runs and report go (default: %(default)s).")
+    call = commands.add_parser("call", help="Call one tool from a terminal, with a progress bar.")
+    call.add_argument("tool", help="Tool name, e.g. audit_data.")
+    call.add_argument("--json", required=True, dest="spec",
+                      help='The tool\'s spec as JSON, e.g. \'{"data": {"source": {"kind": "bundled", "name": "iris"}}}\'.')
+    call.add_argument("--workspace", type=Path, default=Path(os.environ.get("ML_EXPERT_WORKSPACE", DEFAULT_WORKSPACE)))
+    call.add_argument("--root", type=Path, action="append", default=[], dest="roots")
+    call.add_argument("--wait", type=float, default=3600.0, help="Seconds to wait for the job (default: %(default)s).")
+    call.add_argument("--raw", action="store_true", help="Print the structured result as JSON instead.")
     args = parser.parse_args(argv)
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING)
     if args.command == "demo":
         from ml_expert.demo import main as run_demo
 
         run_demo(args.workspace)
-        return
-    _serve(parser, args)
+    elif args.command == "call":
+        _call(parser, args)
+    else:
+        _serve(parser, args)
+
+
+def _call(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    import json
+
+    import anyio
+
+    from ml_expert.terminal import call_with_progress, spawned_server, summary_lines
+
+    try:
+        spec = json.loads(args.spec)
+    except json.JSONDecodeError as error:
+        parser.error(f"--json is not valid JSON: {error}")
+
+    async def run() -> None:
+        async with spawned_server(args.workspace, args.roots) as client:
+            answer = await call_with_progress(client, args.tool, spec, args.wait)
+        print(json.dumps(answer, indent=1) if args.raw else "\n".join(summary_lines(answer)))
+
+    anyio.run(run)
 
 
 def _serve(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:

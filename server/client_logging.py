@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import warnings
+
 from mcp import types
 from mcp.server.mcpserver import Context, MCPServer
+from mcp.shared.exceptions import MCPDeprecationWarning
 
 LEVELS = ("debug", "info", "notice", "warning", "error", "critical", "alert", "emergency")
 
@@ -24,5 +27,9 @@ class ClientLog:
         return types.EmptyResult()
 
     async def send(self, ctx: Context, level: types.LoggingLevel, message: str) -> None:
-        if LEVELS.index(level) >= LEVELS.index(self.level):
+        if LEVELS.index(level) < LEVELS.index(self.level):
+            return
+        # Log messages are deprecated from protocol 2026-07-28 on, but handshake-era clients use them.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", MCPDeprecationWarning)
             await ctx.log(level, message, logger_name="ml-expert")

@@ -3,15 +3,14 @@ the tools on bundled and generated data. Prints a short report and writes a mark
 
 from __future__ import annotations
 
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import anyio
-from mcp import Client
-from mcp.client.stdio import StdioServerParameters
+
+from ml_expert.terminal import call_with_progress, spawned_server, summary_lines
 
 
 @dataclass(frozen=True)
@@ -37,36 +36,18 @@ def main(workspace: Path) -> None:
 
 async def _run(workspace: Path) -> None:
     workspace.mkdir(parents=True, exist_ok=True)
-    params = StdioServerParameters(command=sys.executable, args=["-m", "ml_expert", "serve", "--workspace",
-                                                                 str(workspace), "--tracking", "none"])
     started = time.perf_counter()
     report = ["# ml-expert demo", ""]
-    async with Client(params, mode="legacy") as client:
+    async with spawned_server(workspace, roots=[]) as client:
         for number, step in enumerate(STEPS, 1):
             print(f"\n[{number}/{len(STEPS)}] {step.title}", flush=True)
-            answer = await _call(client, step)
+            answer = await call_with_progress(client, step.tool, step.spec, wait_s=600)
+            print("\n".join("    " + line for line in summary_lines(answer, step.keys)))
             report += _markdown(step, answer)
     elapsed = time.perf_counter() - started
     report_path = workspace / "demo-report.md"
     report_path.write_text("\n".join(report + [f"Wall time: {elapsed:.1f} s", ""]))
     print(f"\nDone in {elapsed:.1f} s. Report: {report_path}")
-
-
-async def _call(client: Client, step: DemoStep) -> dict[str, Any]:
-    async def show_progress(progress: float, total: float | None, message: str | None) -> None:
-        share = f"{progress / total:4.0%}" if total else f"{progress:g}"
-        print(f"    {share} {message or ''}", flush=True)
-
-    result = await client.call_tool(step.tool, {"spec": step.spec, "wait_s": 600}, progress_callback=show_progress)
-    if result.is_error:
-        raise SystemExit(f"{step.tool} failed: {result.content[0].text}")
-    answer = result.structured_content
-    print(f"    {answer['summary']}")
-    for key in step.keys:
-        print(f"    {key}: {answer.get(key)}")
-    for verdict in answer["verdicts"]:
-        print(f"    [{verdict['status']:>4}] {verdict['check']}: {verdict['message']}")
-    return answer
 
 
 def _markdown(step: DemoStep, answer: dict[str, Any]) -> list[str]:
