@@ -6,7 +6,10 @@ BIN := $(VENV)/bin
 CONSTRAINTS ?= constraints/cpu.txt
 PIP_CONSTRAINTS := $(if $(CONSTRAINTS),-c $(CONSTRAINTS))
 
-.PHONY: setup test test-slow lint demo bench
+CLIENTS := .clients
+NODE_BIN := $(CLIENTS)/node_modules/node/bin
+
+.PHONY: setup clients test test-slow lint demo bench
 
 setup: $(VENV)/.installed
 
@@ -15,12 +18,21 @@ $(VENV)/.installed: pyproject.toml $(CONSTRAINTS)
 	$(BIN)/pip install --quiet $(PIP_CONSTRAINTS) -e ".[test]"
 	touch $@
 
+# External MCP clients for the tests: Node 22 first, so npm resolves the Inspector 2.x line under it.
+clients: $(CLIENTS)/.installed
+
+$(CLIENTS)/.installed: Makefile
+	npm install --prefix $(CLIENTS) --no-audit --no-fund --loglevel=error node@22
+	PATH="$(abspath $(NODE_BIN)):$$PATH" npm install --prefix $(CLIENTS) --no-audit --no-fund --loglevel=error \
+		@modelcontextprotocol/inspector@2 @modelcontextprotocol/conformance@0.1 @modelcontextprotocol/sdk@1
+	touch $@
+
 lint: setup
 	$(BIN)/ruff check server tools tests bench
 	$(BIN)/hadolint Dockerfile
 
-test: lint
-	$(BIN)/pytest
+test: lint clients
+	ML_EXPERT_CLIENTS="$(abspath $(CLIENTS))" $(BIN)/pytest
 
 test-slow: setup
 	$(BIN)/pytest -m slow

@@ -10,6 +10,7 @@ from pathlib import Path
 
 TOKEN_VARIABLE = "ML_EXPERT_TOKEN"
 DEFAULT_WORKSPACE = Path.home() / ".ml-expert"
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -29,6 +30,8 @@ def main(argv: list[str] | None = None) -> None:
                        help="Default experiment tracking (wandb is never used online).")
     serve.add_argument("--http", metavar="HOST:PORT", help="Serve streamable HTTP at http://HOST:PORT/mcp.")
     serve.add_argument("--token", help=f"Bearer token required in HTTP mode (or set {TOKEN_VARIABLE}).")
+    serve.add_argument("--no-auth", action="store_true",
+                       help="HTTP without a token, for a single user on this machine: loopback addresses only.")
     serve.add_argument("--allowed-host", action="append", default=[],
                        help="Extra Host header value accepted in HTTP mode, e.g. mybox:8000 (repeatable).")
     serve.add_argument("--allowed-origin", action="append", default=[],
@@ -94,9 +97,14 @@ def _serve(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     if not host or not port.isdigit():
         parser.error(f"--http must be HOST:PORT, e.g. 127.0.0.1:8000; got {args.http!r}")
     token = args.token or os.environ.get(TOKEN_VARIABLE)
-    if not token:
-        parser.error(f"--http needs a bearer token: pass --token or set {TOKEN_VARIABLE} (16+ characters)")
-    if len(token) < 16:
+    if args.no_auth:
+        if host not in LOOPBACK_HOSTS:
+            parser.error(f"--no-auth serves only loopback addresses ({', '.join(LOOPBACK_HOSTS)}); got {host!r}")
+        token = None
+    elif not token:
+        parser.error(f"--http needs a bearer token: pass --token or set {TOKEN_VARIABLE} (16+ characters), "
+                     f"or --no-auth on a loopback address")
+    elif len(token) < 16:
         parser.error("the bearer token must be at least 16 characters long")
     from ml_expert.http import serve_http
 

@@ -80,3 +80,10 @@ def test_http_mode_refuses_to_start_without_a_token(tmp_path):
                            str(tmp_path)], env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert "--http needs a bearer token: pass --token or set ML_EXPERT_TOKEN" in done.stderr
+
+
+def test_no_auth_is_refused_on_a_non_loopback_address(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "ml_expert", "serve", "--http", "0.0.0.0:8000", "--no-auth",
+                           "--workspace", str(tmp_path)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert "--no-auth serves only loopback addresses" in done.stderr

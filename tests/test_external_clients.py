@@ -1,0 +1,100 @@
+"""Real MCP clients besides the Python SDK: the MCP Inspector CLI and the TypeScript SDK over stdio,
+and the conformance suite over HTTP. `make clients` installs them into .clients/ (Node 22 from npm).
+
+Without them these tests skip; under CI they must be present.
+"""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+CLIENTS = Path(os.environ.get("ML_EXPERT_CLIENTS", HERE.parent / ".clients"))
+NODE_BIN = CLIENTS / "node_modules" / "node" / "bin"
+CALLS = json.loads((HERE / "clients" / "tool_calls.json").read_text())
+CONFORMANCE_SCENARIOS = ["server-initialize", "ping", "tools-list", "resources-list", "prompts-list",
+                         "dns-rebinding-protection", "logging-set-level", "server-sse-multiple-streams"]
+
+if not (CLIENTS / "node_modules" / ".bin" / "inspector").exists():
+    if os.environ.get("CI"):
+        raise RuntimeError(f"the external MCP clients are missing under {CLIENTS}: run `make clients`")
+    pytest.skip("external MCP clients not installed (make clients)", allow_module_level=True)
+
+
+def node_env() -> dict[str, str]:
+    return {**os.environ, "PATH": f"{NODE_BIN}{os.pathsep}{os.environ['PATH']}"}
+
+
+def npx(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+    return subprocess.run(["npx", "--no-install", *args], cwd=CLIENTS, env=node_env(), capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def server_command(workspace: Path) -> list[str]:
+    return [sys.executable, "-m", "ml_expert", "serve", "--workspace", str(workspace), "--tracking", "none"]
+
+
+def test_inspector_lists_the_tools_and_calls_every_one(tmp_path):
+    server = server_command(tmp_path)
+    listed = npx("inspector", "--cli", *server, "--method", "tools/list")
+    assert listed.returncode == 0, listed.stderr
+    names = {tool["name"] for tool in json.loads(listed.stdout)["tools"]}
+    assert names == {call["tool"] for call in CALLS}
+    ids: dict[str, str] = {}
+    for call in CALLS:
+        arguments = json.loads(json.dumps(call["arguments"]).replace('"$job_id"', json.dumps(ids.get("job_id")))
+                               .replace('"$run_id"', json.dumps(ids.get("run_id"))))
+        done = npx("inspector", "--cli", *server, "--method", "tools/call", "--tool-name", call["tool"],
+                   "--tool-args-json", json.dumps(arguments))
+        # Exit 1: structured content broke the outputSchema; 5: the tool answered an error.
+        assert done.returncode == 0, (call["tool"], done.returncode, done.stdout[-2000:], done.stderr[-2000:])
+        structured = json.loads(done.stdout)["structuredContent"]
+        ids.setdefault("job_id", structured.get("job_id"))
+        ids.setdefault("run_id", structured.get("run_id"))
+
+
+def test_typescript_sdk_validates_every_structured_result(tmp_path):
+    # ES modules resolve packages from the script's own folder: run a copy beside node_modules.
+    script = CLIENTS / "check_outputs.mjs"
+    script.write_text((HERE / "clients" / "check_outputs.mjs").read_text())
+    done = subprocess.run(["node", str(script), str(HERE / "clients" / "tool_calls.json"),
+                           "--", *server_command(tmp_path)], cwd=CLIENTS, env=node_env(), capture_output=True,
+                          text=True, timeout=900)
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = json.loads(done.stdout)
+    assert report["missing"] == [] and len(report["checked"]) == len(CALLS)
+
+
+@pytest.fixture(scope="module")
+def local_http_server(tmp_path_factory):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    workspace = tmp_path_factory.mktemp("ws")
+    process = subprocess.Popen([sys.executable, "-m", "ml_expert", "serve", "--http", f"127.0.0.1:{port}",
+                                "--no-auth", "--workspace", str(workspace), "--tracking", "none"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            assert process.poll() is None and time.monotonic() < deadline, process.stderr.read()
+            time.sleep(0.1)
+    yield f"http://127.0.0.1:{port}/mcp"
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.mark.parametrize("scenario", CONFORMANCE_SCENARIOS)
+def test_conformance_scenario_passes_over_http(local_http_server, scenario):
+    done = npx("conformance", "server", "--url", local_http_server, "--scenario", scenario)
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert "0 failed" in done.stdout
