@@ -4,7 +4,9 @@ worker, given as an import string so listing tools never imports torch."""
 from __future__ import annotations
 
 from ml_expert.tool_entry import ToolEntry
+from ml_expert.tools.architecture.schema import ImplementArchitectureResult, ImplementArchitectureSpec
 from ml_expert.tools.audit.schema import AuditDataResult, AuditDataSpec
+from ml_expert.tools.profile.schema import ProfileInferenceResult, ProfileInferenceSpec
 
 CATALOG: list[ToolEntry] = [
     ToolEntry(
@@ -19,5 +21,36 @@ CATALOG: list[ToolEntry] = [
         spec_model=AuditDataSpec,
         result_model=AuditDataResult,
         function="ml_expert.tools.audit.run:audit_data",
+    ),
+    ToolEntry(
+        name="implement_architecture",
+        title="Implement an architecture",
+        description=(
+            "Build a PyTorch model from a built-in family (mlp, cnn, resnet, transformer_encoder, decoder_lm, "
+            "lstm, gru) or agent-written code (file.py:factory under the roots), sized to a parameter budget, "
+            "and prove it works: output shape, a finite non-zero gradient for every parameter (names those "
+            "without), loss at init near ln(C), overfitting one batch, wiring faults (activation after the "
+            "output, softmax into cross-entropy). Measures size at fp32/bf16/int8, FLOPs per sample, "
+            "activation memory and batch-1 latency; writes a standalone model.py, the config and the initial "
+            "checkpoint, and returns a run id that later tools accept as the model."
+        ),
+        spec_model=ImplementArchitectureSpec,
+        result_model=ImplementArchitectureResult,
+        function="ml_expert.tools.architecture.run:implement_architecture",
+    ),
+    ToolEntry(
+        name="profile_inference",
+        title="Profile inference",
+        description=(
+            "Measure a model's inference honestly and find the fastest variant that keeps accuracy. Each "
+            "variant (eager, inference mode, torch.compile, bf16 autocast, dynamic int8, channels_last, ONNX "
+            "Runtime) runs in a fresh process with pinned threads: p50/p90/p95/p99, IQR, throughput, peak "
+            "memory, size, compile time, FLOPs and share of the measured matmul peak, top operators. Checks "
+            "parity against fp32 eager (task metric and SQNR) and latency/throughput/size/memory budgets; "
+            "answers with the best variant or the nearest miss and what stands in the way."
+        ),
+        spec_model=ProfileInferenceSpec,
+        result_model=ProfileInferenceResult,
+        function="ml_expert.tools.profile.run:profile_inference",
     ),
 ]

@@ -47,9 +47,16 @@ def main(argv: list[str] | None = None) -> None:
     call.add_argument("--root", type=Path, action="append", default=[], dest="roots")
     call.add_argument("--wait", type=float, default=3600.0, help="Seconds to wait for the job (default: %(default)s).")
     call.add_argument("--raw", action="store_true", help="Print the structured result as JSON instead.")
+    from ml_expert.tools.tune.worker_cli import build_parser as worker_arguments  # stdlib only: no torch
+
+    worker_arguments(commands.add_parser("worker", help="Join a tune_hyperparams study and run its trials."))
     args = parser.parse_args(argv)
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING)
-    if args.command == "demo":
+    if args.command == "worker":
+        from ml_expert.tools.tune.worker_cli import run as run_worker
+
+        run_worker(args)
+    elif args.command == "demo":
         from ml_expert.demo import main as run_demo
 
         run_demo(args.workspace)

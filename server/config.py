@@ -23,5 +23,11 @@ class ServerConfig:
         object.__setattr__(self, "roots", tuple(Path(r).resolve() for r in self.roots))
 
     @property
+    def threads_per_job(self) -> int:
+        """Intra-op threads for each job: the cores shared by the jobs that run at once, so
+        concurrent jobs don't oversubscribe the CPU (OpenMP stalls badly when they do)."""
+        return max(1, (os.cpu_count() or 1) // self.workers)
+
+    @property
     def database(self) -> Path:
         return self.workspace / "ml-expert.db"

@@ -66,3 +66,12 @@ def test_a_folder_is_not_a_data_file(layout, tmp_path):
     (root / "folder.csv").mkdir()
     with pytest.raises(SpecError, match="is a folder"):
         _prepare(root, "folder.csv", tmp_path)
+
+
+def test_a_relative_path_is_found_under_any_of_several_roots(layout, tmp_path):
+    root, _ = layout
+    first = tmp_path / "first-root"
+    first.mkdir()
+    spec = DataSpec(source=FileSource(path="good.npy", target="-1"))
+    prepared = prepare_data(spec, JobContext.local(tmp_path / "ws", roots=[first, root]))
+    assert prepared.table.n_rows == 30

@@ -19,11 +19,10 @@ def resolve_under_roots(field: str, raw: str, roots: list[Path]) -> Path:
     real_roots = [r.resolve() for r in roots]
     given = Path(raw).expanduser()
     candidates = [given] if given.is_absolute() else [root / given for root in real_roots]
-    for candidate in candidates:
-        real = candidate.resolve()
-        if not any(real.is_relative_to(root) for root in real_roots):
-            continue
-        if not real.exists():
-            raise SpecError(field, f"{raw!r} does not exist (looked for {real})", accepted)
-        return real
-    raise SpecError(field, f"{raw!r} is outside the server's roots", accepted)
+    inside = [real for real in (c.resolve() for c in candidates) if any(real.is_relative_to(r) for r in real_roots)]
+    if not inside:
+        raise SpecError(field, f"{raw!r} is outside the server's roots", accepted)
+    for real in inside:
+        if real.exists():
+            return real
+    raise SpecError(field, f"{raw!r} does not exist (looked for {', '.join(str(r) for r in inside)})", accepted)

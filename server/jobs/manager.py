@@ -164,7 +164,8 @@ class JobManager:
         request = WorkerRequest(job_id=job.job_id, run_id=job.run_id, tool=entry.name, function=entry.function,
                                 spec_model=entry.spec_path, spec=job.spec, seed=spec.seed,
                                 tracking=spec.tracking or config.tracking, workspace=str(config.workspace),
-                                roots=[str(r) for r in config.roots], database=str(config.database))
+                                roots=[str(r) for r in config.roots], database=str(config.database),
+                                threads=config.threads_per_job)
         job.status, job.started_at = "running", time.time()
         timed_out = False
         with anyio.CancelScope(shield=True):  # a started worker always gets reaped and recorded

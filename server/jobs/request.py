@@ -19,3 +19,4 @@ class WorkerRequest(BaseModel):
     workspace: str
     roots: list[str]
     database: str
+    threads: int

@@ -116,7 +116,11 @@ def main() -> None:
     def send(event: dict[str, Any]) -> None:
         channel.write(json.dumps(event) + "\n")
 
-    run(WorkerRequest.model_validate_json(sys.stdin.read()), send)
+    request = WorkerRequest.model_validate_json(sys.stdin.read())
+    # Before torch loads: OpenMP reads these once. A tool may still pin its own count (profiling).
+    for variable in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[variable] = str(request.threads)
+    run(request, send)
     channel.close()
 
 

@@ -1,0 +1,90 @@
+"""The measuring parts of profile_inference: per-call timing, percentiles, memory, matmul peak, CPU load."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import numpy as np
+import pytest
+
+from ml_expert.tools.measure import matmul_peak, resident_memory
+from ml_expert.tools.measure.cpu_load import busy_fraction
+from ml_expert.tools.measure.timing import LatencyStats, quantile_relative_halfwidth, time_calls, warm_up
+
+
+@pytest.mark.parametrize("shape", [0.3, 1.0, 3.0])
+def test_percentiles_are_ordered_and_match_the_samples(shape):
+    rng = np.random.default_rng(0)
+    samples = (rng.gamma(shape, 1e5, size=997) + 1e4).astype(np.int64).tolist()
+    stats = LatencyStats.from_samples(samples)
+    ms = np.array(samples) / 1e6
+    assert ms.min() <= stats.p50_ms <= stats.p90_ms <= stats.p95_ms <= stats.p99_ms <= ms.max()
+    assert stats.p95_ms == pytest.approx(np.percentile(ms, 95))
+    assert stats.mean_ms == pytest.approx(ms.mean())
+    assert stats.iqr_ms == pytest.approx(np.percentile(ms, 75) - np.percentile(ms, 25))
+    assert stats.samples == 997
+    # The share of samples at or below each percentile is what its name says.
+    assert np.mean(ms <= stats.p95_ms) == pytest.approx(0.95, abs=0.002)
+
+
+def test_a_steady_call_stops_once_the_p95_is_precise():
+    samples = time_calls(lambda: sum(range(200)), max_seconds=5.0, min_samples=100, precision=0.5)
+    assert 100 <= len(samples) < 1000
+    assert all(s > 0 for s in samples)
+
+
+def test_timing_respects_its_time_budget():
+    start = time.perf_counter()
+    samples = time_calls(lambda: time.sleep(0.01), max_seconds=0.1, min_samples=1000)
+    assert time.perf_counter() - start < 0.5
+    assert 3 <= len(samples) <= 12
+    assert min(samples) >= 10_000_000  # ns: each call slept 10 ms
+
+
+def test_quantile_interval_is_zero_for_identical_samples_and_wide_for_spread_ones():
+    assert quantile_relative_halfwidth([5] * 200, 0.95) == 0.0
+    spread = sorted(int(v) for v in np.geomspace(1, 1e6, 200))
+    assert quantile_relative_halfwidth(spread, 0.95) > 0.5
+
+
+def test_warm_up_runs_at_least_the_minimum():
+    calls = []
+    assert warm_up(lambda: calls.append(1), max_seconds=0.0, min_calls=7) == 7 == len(calls)
+
+
+def test_peak_resident_memory_sees_a_transient_allocation():
+    if not resident_memory.reset_peak_resident():
+        pytest.skip("this OS cannot reset the resident high-water mark")
+    before = resident_memory.resident_mb()
+    block = np.ones(64 * 1024 * 1024 // 8)  # 64 MiB, touched
+    del block
+    assert resident_memory.peak_resident_mb() - before >= 60
+    resident_memory.reset_peak_resident()
+    assert resident_memory.peak_resident_mb() - resident_memory.resident_mb() < 30
+
+
+def test_matmul_peak_is_measured_once_then_read_from_the_cache(tmp_path, monkeypatch):
+    measured = []
+
+    def fake_measure(dtype, threads, device="cpu"):
+        measured.append((dtype, threads))
+        return 123.0
+
+    monkeypatch.setattr(matmul_peak, "measure_matmul_gflops", fake_measure)
+    assert matmul_peak.matmul_peak_gflops("float32", 1, "cpu", tmp_path) == 123.0
+    assert matmul_peak.matmul_peak_gflops("float32", 1, "cpu", tmp_path) == 123.0
+    assert matmul_peak.matmul_peak_gflops("bfloat16", 1, "cpu", tmp_path) == 123.0
+    assert measured == [("float32", 1), ("bfloat16", 1)]
+    keys = json.loads((tmp_path / "matmul_peak.json").read_text())
+    assert all("torch" in k and "1 threads" in k for k in keys)
+
+
+def test_a_real_matmul_peak_is_plausible():
+    gflops = matmul_peak.measure_matmul_gflops("float32", 1)
+    assert 1 < gflops < 10_000
+
+
+def test_cpu_busy_fraction_is_a_fraction():
+    busy = busy_fraction(0.05)
+    assert busy is None or 0.0 <= busy <= 1.0
