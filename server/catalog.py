@@ -6,6 +6,7 @@ from __future__ import annotations
 from ml_expert.tool_entry import ToolEntry
 from ml_expert.tools.architecture.schema import ImplementArchitectureResult, ImplementArchitectureSpec
 from ml_expert.tools.audit.schema import AuditDataResult, AuditDataSpec
+from ml_expert.tools.diagnose.schema import DiagnoseTrainingResult, DiagnoseTrainingSpec
 from ml_expert.tools.profile.schema import ProfileInferenceResult, ProfileInferenceSpec
 
 CATALOG: list[ToolEntry] = [
@@ -37,6 +38,22 @@ CATALOG: list[ToolEntry] = [
         spec_model=ImplementArchitectureSpec,
         result_model=ImplementArchitectureResult,
         function="ml_expert.tools.architecture.run:implement_architecture",
+    ),
+    ToolEntry(
+        name="diagnose_training",
+        title="Diagnose training",
+        description=(
+            "Find what is wrong with a training run, with evidence, and prove the fix. Modes: experiment "
+            "(model + data + training config; the tool trains with probes, applies the top fix and re-runs on "
+            "the same budget and seed, reporting the change with a bootstrap interval), script (the user's own "
+            "training script under the roots, run unmodified under global probes; fixes point at file:line), "
+            "history (a CSV/JSON metrics log or a wandb offline run folder). Each diagnosis has a label from a "
+            "fixed vocabulary (lr_too_high, vanishing_gradients, missing_zero_grad, train_val_overlap, "
+            "overfitting, ...), confidence, severity, evidence numbers, location and fix; healthy runs get none."
+        ),
+        spec_model=DiagnoseTrainingSpec,
+        result_model=DiagnoseTrainingResult,
+        function="ml_expert.tools.diagnose.run:diagnose_training",
     ),
     ToolEntry(
         name="profile_inference",

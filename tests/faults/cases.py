@@ -1,0 +1,146 @@
+"""The fault set: faulty training runs and healthy controls, each with the diagnosis it must get.
+
+Three ways in, as diagnose_training takes them: experiment configs (built-in or code models under
+``models/``, data files under ``data/``), training scripts under ``scripts/`` run unmodified, and
+training logs under ``history/``. ``expect`` is the top diagnosis, or None for a control, which
+must come back with no diagnosis at all. ``fast`` cases run in the default test suite; the rest
+run with ``-m slow`` and in bench/bench_diagnose.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+FAULTS = Path(__file__).parent
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    group: str  # optimisation, gradients, wiring, data, curves, control
+    expect: str | None
+    mode: dict[str, Any]
+    fast: bool = False
+
+
+def _mlp(**hyper) -> dict:
+    return {"kind": "builtin", "family": "mlp", **hyper}
+
+
+def _bundled(name: str) -> dict:
+    return {"source": {"kind": "bundled", "name": name}}
+
+
+def _synthetic(**knobs) -> dict:
+    return {"source": {"kind": "synthetic", **knobs}}
+
+
+def _code(target: str, **kwargs) -> dict:
+    return {"kind": "code", "target": f"models/{target}", "kwargs": kwargs}
+
+
+def experiment(name: str, group: str, expect: str | None, model: dict, data: dict, fast: bool = False,
+               **training) -> Case:
+    return Case(name, group, expect, {"kind": "experiment",
+                                      "experiment": {"model": model, "data": data, "training": training}}, fast)
+
+
+def script(name: str, group: str, expect: str | None, fast: bool = False, **options) -> Case:
+    return Case(name, group, expect, {"kind": "script", "script": f"scripts/{name}.py", **options}, fast)
+
+
+def history(name: str, group: str, expect: str | None, path: str, fast: bool = False) -> Case:
+    return Case(name, group, expect, {"kind": "history", "path": f"history/{path}"}, fast)
+
+
+DIGITS, WINE, BREAST, IRIS, DIABETES = (_bundled(n) for n in ("digits", "wine", "breast_cancer", "iris", "diabetes"))
+
+CASES: list[Case] = [
+    # --- healthy controls: no diagnosis allowed ---
+    experiment("exp_healthy_digits", "control", None, _mlp(width=64), DIGITS, fast=True, epochs=10),
+    experiment("exp_healthy_wine", "control", None, _mlp(width=32), WINE, fast=True, epochs=30, batch_size=32),
+    experiment("exp_healthy_breast_cancer", "control", None, _mlp(width=32, dropout=0.1), BREAST, fast=True,
+               epochs=15, batch_size=32, weight_decay=0.01),
+    experiment("exp_healthy_diabetes", "control", None, _mlp(width=16, depth=1), DIABETES, fast=True, epochs=40,
+               batch_size=32, lr=0.003, weight_decay=0.05),
+    experiment("exp_healthy_synthetic", "control", None, _mlp(width=64),
+               _synthetic(n_samples=1500, n_features=20, n_classes=3), fast=True, epochs=15),
+    script("healthy_digits", "control", None, fast=True),
+    script("healthy_tabular_bn", "control", None, fast=True),
+    script("healthy_regression", "control", None, fast=True, max_steps=150),
+    history("history_healthy", "control", None, "healthy_history.json", fast=True),
+
+    # --- optimisation ---
+    experiment("exp_sgd_lr_3", "optimisation", "lr_too_high", _mlp(width=64), DIGITS, fast=True, epochs=10,
+               optimizer="sgd", lr=3.0),
+    experiment("exp_adam_lr_half", "optimisation", "lr_too_high", _mlp(width=64), DIGITS, epochs=10,
+               optimizer="adam", lr=0.5),
+    experiment("exp_momentum_collapse", "optimisation", "lr_too_high", _mlp(width=32),
+               _synthetic(n_samples=1000, n_features=10, label_noise=0.1), epochs=25, optimizer="sgd", lr=1.0,
+               batch_size=32),
+    experiment("exp_adam_lr_1e-6", "optimisation", "lr_too_low", _mlp(width=64), DIGITS, epochs=10, lr=1e-6),
+    experiment("exp_wide_net_small_data", "optimisation", "overfitting", _mlp(width=256, depth=3),
+               _synthetic(n_samples=300, n_features=40, n_informative=5, label_noise=0.15), epochs=100,
+               batch_size=32, lr=0.003),
+    experiment("exp_two_unit_net", "optimisation", "underfitting", _mlp(width=2, depth=1), DIGITS, epochs=10),
+    script("big_step_sgd", "optimisation", "lr_too_high"),
+
+    # --- gradients, activations, initialisation ---
+    experiment("exp_deep_sigmoid", "gradients", "vanishing_gradients", _code("deep_sigmoid.py:build"), DIGITS,
+               fast=True, epochs=10, optimizer="sgd", lr=0.05),
+    experiment("exp_gaussian_init", "gradients", "exploding_gradients", _code("gaussian_init_mlp.py:Net"), DIGITS,
+               epochs=10, optimizer="sgd", lr=0.01),
+    experiment("exp_tanh_unit_init", "gradients", "saturated_activations", _code("tanh_mlp.py:TanhMLP"), DIGITS,
+               epochs=10, optimizer="sgd", lr=0.01),
+    experiment("exp_negative_bias", "gradients", "dying_relu", _code("sparse_relu_mlp.py:build"), DIGITS, epochs=10),
+    experiment("exp_unit_scale_head", "gradients", "bad_init_loss", _code("scaled_head.py:Classifier"), DIGITS,
+               epochs=10),
+    experiment("exp_large_input_projection", "gradients", "bad_update_ratio", _code("wide_input_mlp.py:ProjectedMLP"),
+               DIGITS, epochs=10, optimizer="sgd", lr=0.05),
+
+    # --- training-loop wiring ---
+    experiment("exp_probability_output", "wiring", "softmax_into_cross_entropy", _code("prob_classifier.py:build"),
+               DIGITS, epochs=10, optimizer="sgd", lr=0.05),
+    experiment("exp_frozen_encoder", "wiring", "frozen_parameters", _code("encoder_head.py:EncoderClassifier",
+                                                                           hidden=4), DIGITS, epochs=10),
+    script("no_zero_grad", "wiring", "missing_zero_grad", fast=True),
+    script("softmax_then_ce", "wiring", "softmax_into_cross_entropy"),
+    script("mse_on_labels", "wiring", "regression_loss_on_classes"),
+    script("eval_mode_stuck", "wiring", "eval_mode_in_training"),
+    script("validate_in_train_mode", "wiring", "train_mode_in_validation"),
+    script("freeze_features", "wiring", "frozen_parameters"),
+    script("optimizer_on_head", "wiring", "params_missing_from_optimizer"),
+
+    # --- data ---
+    experiment("exp_unscaled_features", "data", "unnormalized_inputs", _mlp(width=32), BREAST, fast=True, epochs=15,
+               batch_size=32, normalize_inputs=False),
+    experiment("exp_imbalanced_20_to_1", "data", "class_imbalance_hidden", _mlp(width=32),
+               _synthetic(n_samples=2000, n_features=10, imbalance_ratio=20, label_noise=0.05), epochs=10),
+    experiment("exp_shifted_validation", "data", "train_val_drift", _mlp(width=32),
+               _synthetic(n_samples=1000, n_features=10, shift=1.5), epochs=10),
+    experiment("exp_iris_unshuffled", "data", "unshuffled_sorted_data", _mlp(width=32), IRIS, epochs=30,
+               batch_size=16, shuffle=False),
+    experiment("exp_augmented_before_split", "data", "train_val_overlap", _mlp(width=32),
+               {"source": {"kind": "file", "path": "data/wine_augmented.csv", "target": "target"}}, epochs=10,
+               batch_size=32),
+    experiment("exp_followup_code", "data", "label_leak_feature", _mlp(width=32),
+               {"source": {"kind": "file", "path": "data/clinic_visits.csv", "target": "malignant"}}, fast=True,
+               epochs=10, batch_size=32),
+    experiment("exp_detached_labels", "data", "labels_no_signal", _mlp(width=64),
+               {"source": {"kind": "file", "path": "data/sensor_labels.csv", "target": "state"}}, epochs=15,
+               batch_size=32),
+    script("class_ordered_batches", "data", "unshuffled_sorted_data"),
+    script("shuffle_arrays", "data", "labels_no_signal"),
+    script("holdout_from_train", "data", "train_val_overlap"),
+    script("raw_measurements", "data", "unnormalized_inputs"),
+    script("scaler_on_train_only", "data", "preprocessing_mismatch"),
+
+    # --- curves only ---
+    history("history_keras_overfit", "curves", "overfitting", "keras_overfit.csv", fast=True),
+    history("history_plateau", "curves", "plateau", "plateau_steps.jsonl", fast=True),
+    history("history_oscillating", "curves", "oscillation", "lightning_oscillating.csv", fast=True),
+    history("history_diverged", "curves", "lr_too_high", "diverged.csv", fast=True),
+    history("history_wandb_overfit", "curves", "overfitting", "wandb_overfit", fast=True),
+]

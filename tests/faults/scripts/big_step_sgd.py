@@ -1,0 +1,37 @@
+"""Digits MLP trained with SGD."""
+
+import argparse
+
+import torch
+from sklearn.datasets import load_digits
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler
+from torch import nn
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--lr", type=float, default=4.0)
+parser.add_argument("--epochs", type=int, default=5)
+args = parser.parse_args()
+
+torch.manual_seed(0)
+X, y = load_digits(return_X_y=True)
+X_train, X_val, y_train, y_val = train_test_split(X, y, test_size=0.2, random_state=0)
+scaler = StandardScaler().fit(X_train)
+X_train = torch.tensor(scaler.transform(X_train), dtype=torch.float32)
+X_val = torch.tensor(scaler.transform(X_val), dtype=torch.float32)
+y_train, y_val = torch.tensor(y_train), torch.tensor(y_val)
+
+model = nn.Sequential(nn.Linear(64, 128), nn.ReLU(), nn.Linear(128, 10))
+optimizer = torch.optim.SGD(model.parameters(), lr=args.lr, momentum=0.9)
+criterion = nn.CrossEntropyLoss()
+for epoch in range(args.epochs):
+    perm = torch.randperm(len(X_train))
+    for i in range(0, len(perm), 64):
+        idx = perm[i:i + 64]
+        optimizer.zero_grad()
+        loss = criterion(model(X_train[idx]), y_train[idx])
+        loss.backward()
+        optimizer.step()
+    with torch.no_grad():
+        val_logits = model(X_val)
+        print(epoch, criterion(val_logits, y_val).item(), (val_logits.argmax(1) == y_val).float().mean().item())

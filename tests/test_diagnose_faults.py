@@ -1,0 +1,54 @@
+"""The fault set (tests/faults/cases.py): every faulty run gets its label as the top diagnosis and
+every healthy control gets no diagnosis at all. Fast cases run by default, the rest with -m slow."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from ml_expert.tools.diagnose.run import diagnose_training
+from ml_expert.tools.diagnose.schema import DiagnoseTrainingSpec
+from ml_expert.tools.job import JobContext
+from tests.faults.cases import CASES, FAULTS, Case
+
+
+@pytest.fixture(autouse=True)
+def one_thread():
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)  # tiny models: one thread is faster, and scripts inherit the count
+    yield
+    torch.set_num_threads(before)
+
+
+def diagnose_case(case: Case, workspace) -> object:
+    mode = dict(case.mode)
+    if mode["kind"] == "experiment":
+        mode["prove_fix"] = False  # the proof has its own tests; here only the diagnosis counts
+    job = JobContext.local(workspace, roots=[FAULTS], seed=0)
+    return diagnose_training(DiagnoseTrainingSpec.model_validate({"mode": mode}), job)
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.name, marks=() if c.fast else pytest.mark.slow)
+                                  for c in CASES])
+def test_fault_set_case(case: Case, tmp_path):
+    result = diagnose_case(case, tmp_path)
+    found = [(d.label, d.confidence) for d in result.diagnoses]
+    if case.expect is None:
+        assert result.healthy and found == [], f"false alarm on a healthy run: {found}"
+    else:
+        assert found and found[0][0] == case.expect, f"expected {case.expect}, got {found}"
+        assert result.diagnoses[0].fix and result.diagnoses[0].evidence
+
+
+def test_fault_set_covers_the_vocabulary_and_the_three_modes():
+    from typing import get_args
+
+    from ml_expert.tools.diagnose.schema import DiagnosisLabel
+
+    faults = [c for c in CASES if c.expect]
+    assert len(faults) >= 25 and sum(c.expect is None for c in CASES) >= 5
+    assert {c.expect for c in faults} == set(get_args(DiagnosisLabel))
+    assert {c.mode["kind"] for c in faults} == {"experiment", "script", "history"}
+    fast_groups = {c.group for c in CASES if c.fast}
+    assert fast_groups == {c.group for c in CASES}, "the default run needs a case from every group"
+    assert all(c.fast for c in CASES if c.expect is None), "every control runs in the default suite"

@@ -1,0 +1,163 @@
+"""Detection rules read a Trace; each is checked here on small hand-made traces, and the registry
+keeps the vocabulary, the rules and the schema's table in step."""
+
+from __future__ import annotations
+
+import math
+from typing import get_args
+
+import pytest
+
+from ml_expert.tools.diagnose import schema
+from ml_expert.tools.diagnose.registry import diagnose, rule, rules
+from ml_expert.tools.diagnose.schema import Diagnosis, DiagnosisLabel
+from ml_expert.tools.diagnose.trace import (
+    ActivationStep,
+    DataFacts,
+    EpochRow,
+    GroupStep,
+    InputStats,
+    LayerGroup,
+    Sample,
+    Trace,
+    Wiring,
+)
+
+
+def _trace(**fields) -> Trace:
+    base = {"source": "script", "task": "classification", "num_classes": 10, "metric_name": "accuracy"}
+    return Trace(**{**base, **fields})
+
+
+def _falling(n: int = 60, start: float = 2.3, end: float = 0.2) -> list[float]:
+    return [start * (end / start) ** (i / (n - 1)) for i in range(n)]
+
+
+def _labels(trace: Trace) -> list[str]:
+    return [d.label for d in diagnose(trace)]
+
+
+def test_every_label_has_one_rule_and_a_row_in_the_schema_table():
+    labels = set(get_args(DiagnosisLabel))
+    assert set(rules()) == labels
+    table = schema.__doc__
+    assert all(f"| {label} |" in table for label in labels)
+
+
+def test_findings_come_root_cause_first_and_weak_ones_are_dropped(monkeypatch):
+    from ml_expert.tools.diagnose import registry
+
+    monkeypatch.setattr(registry, "_RULES", {})
+    rule("plateau", priority=53)(lambda t: Diagnosis(label="plateau", confidence=0.9, severity="minor", message="m",
+                                                     fix="f"))
+    rule("missing_zero_grad", priority=10)(lambda t: Diagnosis(label="missing_zero_grad", confidence=0.6,
+                                                               severity="critical", message="m", fix="f"))
+    rule("oscillation", priority=50)(lambda t: Diagnosis(label="oscillation", confidence=0.3, severity="minor",
+                                                         message="m", fix="f"))
+    monkeypatch.setattr(registry, "RULE_MODULES", ())
+    assert [d.label for d in diagnose(_trace())] == ["missing_zero_grad", "plateau"]
+
+
+def test_a_rule_must_return_its_own_label(monkeypatch):
+    from ml_expert.tools.diagnose import registry
+
+    monkeypatch.setattr(registry, "_RULES", {})
+    monkeypatch.setattr(registry, "RULE_MODULES", ())
+    rule("plateau", priority=1)(lambda t: Diagnosis(label="oscillation", confidence=1, severity="minor", message="m",
+                                                    fix="f"))
+    with pytest.raises(ValueError, match="returned a 'oscillation'"):
+        diagnose(_trace())
+
+
+def test_an_empty_trace_and_a_healthy_curve_raise_nothing():
+    assert _labels(_trace()) == []
+    rows = [EpochRow(epoch=e, train_loss=1 / e, val_loss=1.1 / e, train_metric=0.9, val_metric=0.88)
+            for e in range(1, 11)]
+    assert _labels(_trace(steps=list(range(60)), losses=_falling(), epochs=rows)) == []
+
+
+def test_missing_zero_grad_needs_stale_gradients_not_just_a_missing_call():
+    quiet = Wiring(optimizer_steps=50, backward_calls=50, zero_grad_calls=0)
+    assert "missing_zero_grad" not in _labels(_trace(wiring=quiet))  # e.g. `p.grad = None` by hand
+    stale = quiet.model_copy(update={"stale_grad_backwards": 4})
+    assert _labels(_trace(wiring=stale))[0] == "missing_zero_grad"
+
+
+def test_softmax_into_cross_entropy_from_probability_inputs():
+    wiring = Wiring(loss_kind="cross_entropy", loss_calls_checked=10, loss_input_probability_calls=10)
+    top = diagnose(_trace(wiring=wiring, locations={"loss": "train.py:31"}))[0]
+    assert top.label == "softmax_into_cross_entropy" and top.where == "train.py:31"
+
+
+def test_nan_loss_is_a_learning_rate_problem_and_the_fix_lowers_it():
+    top = diagnose(_trace(lr=0.5, steps=[0, 1, 2], losses=[2.3, 80.0, math.nan], stopped_reason="nan"))[0]
+    assert top.label == "lr_too_high" and top.patch == {"training.lr": 0.05}
+
+
+def test_tiny_update_ratios_with_no_progress_mean_lr_too_low():
+    samples = [Sample(step=s, groups={"fc": GroupStep(update_ratio=2e-6, grad_rms=1e-3)}) for s in range(10)]
+    top = diagnose(_trace(lr=1e-6, samples=samples, steps=list(range(60)), losses=[2.3] * 60))[0]
+    assert top.label == "lr_too_low" and top.patch["training.lr"] == pytest.approx(1e-3)
+
+
+def test_gradient_flow_ratio_decides_vanishing_versus_exploding():
+    groups = [LayerGroup(name=f"fc{i}", kind="Linear", n_params=100, trainable=True, got_grad=True)
+              for i in range(4)]
+
+    def flow(first: float) -> list[Sample]:
+        rms = [first, 1e-2, 1e-2, 1e-2]
+        return [Sample(step=s, groups={g.name: GroupStep(grad_rms=r, grad_norm=r * 10) for g, r in zip(
+            groups, rms, strict=True)}) for s in range(5)]
+
+    flat = [2.3] * 60
+    assert _labels(_trace(groups=groups, samples=flow(1e-7), steps=list(range(60)), losses=flat))[0] == \
+        "vanishing_gradients"
+    assert _labels(_trace(groups=groups, samples=flow(5.0), steps=list(range(60)), losses=_falling()))[0] == \
+        "exploding_gradients"
+
+
+def test_dead_relus_from_the_start_are_dying_relu():
+    samples = [Sample(step=s, activations={"act1": ActivationStep(kind="relu", zero_fraction=0.97,
+                                                                   dead_unit_fraction=0.9)}) for s in range(9)]
+    assert _labels(_trace(samples=samples, steps=list(range(60)), losses=[2.3] * 60))[0] == "dying_relu"
+
+
+def test_overfitting_needs_a_gap_beyond_what_a_small_validation_set_explains():
+    def rows(val: float) -> list[EpochRow]:
+        return [EpochRow(epoch=e, train_loss=1 / e, val_loss=0.5, train_metric=1.0, val_metric=val)
+                for e in range(1, 11)]
+
+    small = DataFacts(n_val=25)
+    assert "overfitting" not in _labels(_trace(epochs=rows(0.92), data=small))  # 2 errors in 25 rows
+    assert _labels(_trace(epochs=rows(0.7), data=small))[0] == "overfitting"
+
+
+def test_labels_without_signal_and_a_weak_model_against_a_simple_one():
+    no_signal = DataFacts(signal_score=0.34, chance_score=1 / 3, simple_model_score=0.35, signal_rows=800,
+                          val_balanced_accuracy=0.33)
+    rows = [EpochRow(epoch=e, train_metric=0.4, val_metric=0.33) for e in range(1, 4)]
+    assert _labels(_trace(num_classes=3, data=no_signal, epochs=rows))[0] == "labels_no_signal"
+    weak = DataFacts(signal_score=0.95, chance_score=0.1, simple_model_score=0.96, signal_rows=800)
+    rows = [EpochRow(epoch=e, train_metric=0.55, val_metric=0.52) for e in range(1, 4)]
+    assert _labels(_trace(data=weak, epochs=rows))[0] == "underfitting"
+
+
+def test_unscaled_inputs_are_flagged_and_standardised_ones_are_not():
+    raw = InputStats(rows=500, p90_abs=850.0, median_feature_std=3.0, max_feature_std_ratio=3e5)
+    assert _labels(_trace(data=DataFacts(train_inputs=raw)))[0] == "unnormalized_inputs"
+    scaled = InputStats(rows=500, p90_abs=1.6, median_feature_std=1.0, max_feature_std_ratio=1.0)
+    assert _labels(_trace(data=DataFacts(train_inputs=scaled))) == []
+
+
+def test_one_split_scaled_and_the_other_not_is_a_preprocessing_mismatch():
+    train = InputStats(rows=100, p90_abs=1.6, median_feature_std=1.0, median_abs_feature_mean=0.0)
+    val = InputStats(rows=40, p90_abs=120.0, median_feature_std=2.0, median_abs_feature_mean=3.0)
+    facts = DataFacts(train_inputs=train, val_inputs=val, val_shift_sd=2.5, val_std_log_ratio=0.6)
+    assert _labels(_trace(data=facts))[0] == "preprocessing_mismatch"
+
+
+def test_oscillation_and_plateau_from_curves_alone():
+    swinging = [EpochRow(epoch=e, val_metric=0.78 + 0.06 * (-1) ** e) for e in range(1, 16)]
+    assert _labels(_trace(source="history", epochs=swinging))[0] == "oscillation"
+    plateau = [1.4 + 0.9 * math.exp(-s / 40) for s in range(400)]
+    assert _labels(_trace(source="history", steps=list(range(400)), losses=plateau)) == ["plateau"]

@@ -1,0 +1,11 @@
+"""diagnose_training: find what is wrong with a training run, prove it, and prove the fix.
+
+- ``schema``: spec, result and the diagnosis vocabulary (pydantic only).
+- ``trace``: the measurement trace all three modes produce and every rule reads.
+- ``probes``: sampled torch measurements shared by the modes; ``experiment_probe`` (trainer
+  callback) and ``script_probe`` / ``script_runner`` / ``script`` (global hooks in a child
+  process running the user's script unmodified); ``history`` reads logged curves.
+- ``registry`` and ``rules_*``: one decorated function per diagnosis label.
+- ``fixes`` and ``proof``: the top fix applied and re-run on the same budget and seed.
+- ``run``: the tool function, ``diagnose_training(spec, job)``.
+"""

@@ -1,0 +1,152 @@
+"""Summaries of a Trace that several rules share: loss progress, spikes, update ratios, gradient flow."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ml_expert.tools.diagnose.trace import Trace
+
+WEIGHT_LAYERS = ("Linear", "Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "Bilinear", "LSTM",
+                 "GRU", "RNN", "LazyLinear")
+EARLY_SAMPLES = 5
+SPIKE_FACTOR = 3.0
+SPIKE_WINDOW = 10
+SPIKE_SCALE = 0.25  # a spike rises by at least this share of the starting loss
+HIGH_UPDATE_RATIO = 0.1  # DeepDiagnosis flags update/weight above 1e-1
+
+
+def finite_losses(trace: Trace) -> np.ndarray:
+    values = np.asarray(trace.losses, dtype=float)
+    return values[np.isfinite(values)]
+
+
+def has_nonfinite_loss(trace: Trace) -> bool:
+    return trace.stopped_reason == "nan" or any(not math.isfinite(v) for v in trace.losses) or any(
+        row.train_loss is not None and not math.isfinite(row.train_loss) for row in trace.epochs)
+
+
+def loss_progress(trace: Trace) -> float | None:
+    """Late loss (median of the last 10%) / the first loss; 1 = no progress."""
+    losses = finite_losses(trace)
+    if len(losses) < 6:
+        losses = np.asarray([r.train_loss for r in trace.epochs if r.train_loss is not None], dtype=float)
+        losses = losses[np.isfinite(losses)]
+        if len(losses) < 3:
+            return None
+    start = float(losses[0])
+    end = float(np.median(losses[-max(3, len(losses) // 10):]))
+    return end / start if start > 0 else None
+
+
+def spikes(trace: Trace) -> int:
+    """Steps whose loss jumps above SPIKE_FACTOR x the median of the previous SPIKE_WINDOW steps.
+
+    The jump must also be large against the starting loss: near zero, tiny wiggles triple too.
+    """
+    losses = finite_losses(trace)
+    if len(losses) < 2:
+        return 0
+    scale = SPIKE_SCALE * float(losses[0])
+    count = 0
+    for i in range(1, len(losses)):
+        recent = float(np.median(losses[max(0, i - SPIKE_WINDOW):i]))
+        if losses[i] > SPIKE_FACTOR * recent and losses[i] - recent > scale:
+            count += 1
+    return count
+
+
+def rebound(trace: Trace) -> tuple[float, float] | None:
+    """(lowest, final) smoothed loss when the loss fell well below its start and then climbed back up."""
+    losses = finite_losses(trace)
+    if len(losses) < 3 * SPIKE_WINDOW:
+        return None
+    smooth = np.array([np.median(losses[i:i + SPIKE_WINDOW]) for i in range(len(losses) - SPIKE_WINDOW + 1)])
+    low, final, start = float(smooth.min()), float(smooth[-1]), float(losses[0])
+    if low < 0.5 * start and final > max(3 * low, low + 0.3 * start):
+        return low, final
+    return None
+
+
+def update_ratio(trace: Trace) -> float | None:
+    """Median over sampled steps (step 0 left out) of the median update/weight ratio across layer groups."""
+    per_step = []
+    for sample in trace.samples[1:]:
+        ratios = [g.update_ratio for g in sample.groups.values() if g.update_ratio is not None and g.update_ratio > 0]
+        if ratios:
+            per_step.append(float(np.median(ratios)))
+    return float(np.median(per_step)) if per_step else None
+
+
+def peak_update_ratio(trace: Trace) -> float | None:
+    """The largest median-over-groups update ratio of any sampled step: how big the steps got."""
+    per_step = []
+    for sample in trace.samples:
+        ratios = [g.update_ratio for g in sample.groups.values() if g.update_ratio is not None and g.update_ratio > 0]
+        if ratios:
+            per_step.append(float(np.median(ratios)))
+    return max(per_step) if per_step else None
+
+
+def group_update_ratios(trace: Trace) -> dict[str, float]:
+    """Per layer group: median update/weight ratio over sampled steps (step 0 left out)."""
+    collected: dict[str, list[float]] = {}
+    for sample in trace.samples[1:]:
+        for name, group in sample.groups.items():
+            if group.update_ratio is not None and group.update_ratio > 0:
+                collected.setdefault(name, []).append(group.update_ratio)
+    return {name: float(np.median(values)) for name, values in collected.items()}
+
+
+def weight_layers(trace: Trace) -> list[str]:
+    """Names of weight layers (Linear, Conv, recurrent) that get gradients, in forward order."""
+    return [g.name for g in trace.groups if g.kind in WEIGHT_LAYERS and g.trainable and g.got_grad]
+
+
+def first_last_grad_ratio(trace: Trace) -> tuple[float, str, str] | None:
+    """Median over the early samples of rms(grad first layer) / rms(grad last layer)."""
+    layers = weight_layers(trace)
+    if len(layers) < 3:
+        return None
+    first, last = layers[0], layers[-1]
+    ratios = []
+    for sample in trace.samples[:EARLY_SAMPLES]:
+        a, b = sample.groups.get(first), sample.groups.get(last)
+        if a and b and a.grad_rms is not None and b.grad_rms and math.isfinite(a.grad_rms) and math.isfinite(b.grad_rms):
+            ratios.append(a.grad_rms / b.grad_rms)
+    return (float(np.median(ratios)), first, last) if ratios else None
+
+
+def last_epoch_metrics(trace: Trace) -> tuple[float | None, float | None]:
+    rows = [r for r in trace.epochs if r.val_metric is not None or r.train_metric is not None]
+    if not rows:
+        return None, None
+    return rows[-1].train_metric, rows[-1].val_metric
+
+
+def metric_standard_error(trace: Trace, value: float) -> float:
+    """Standard error of the validation metric (0 when the row count is unknown).
+
+    Accuracy: binomial. R^2: about sqrt(2 / n) x (1 - R^2), from the variance of a mean squared error.
+    """
+    n = trace.data.n_val
+    if not n:
+        return 0.0
+    if trace.metric_name == "r2":
+        return math.sqrt(2 / n) * max(1 - value, 0.0)
+    return math.sqrt(max(value * (1 - value), 0.0) / n)
+
+
+def lr_symptoms(trace: Trace) -> bool:
+    """The loss went non-finite, diverged or spiked: signs that steps are too large."""
+    progress = loss_progress(trace)
+    peak = peak_update_ratio(trace)
+    return (has_nonfinite_loss(trace) or (progress is not None and progress > 1.5) or spikes(trace) >= 3
+            or (peak is not None and peak > HIGH_UPDATE_RATIO) or rebound(trace) is not None)
+
+
+def fmt(value: float | None, digits: int = 3) -> float | None:
+    if value is None or not math.isfinite(value):
+        return value
+    return float(f"{value:.{digits}g}")

@@ -1,0 +1,126 @@
+"""Rules that read only the curves: overfitting, underfitting, plateau, oscillation."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ml_expert.tools.diagnose.measures import finite_losses, fmt, last_epoch_metrics, metric_standard_error
+from ml_expert.tools.diagnose.registry import rule
+from ml_expert.tools.diagnose.schema import Diagnosis
+from ml_expert.tools.diagnose.trace import Trace
+
+GAP = 0.05  # the design's guardrail: a train/validation gap over 5 points
+R2_GAP = 0.1
+VAL_LOSS_RISE = 1.25
+SWING = 0.03  # AUTOTRAINER: peak-trough pairs 0.03 apart ...
+SWING_SHARE = 0.2  # ... in 20% of epochs
+MIN_EPOCHS_FOR_SHAPE = 8
+PLATEAU_GAIN = 0.01
+
+
+def _series(trace: Trace, name: str) -> np.ndarray:
+    values = [getattr(r, name) for r in trace.epochs]
+    return np.asarray([v for v in values if v is not None], dtype=float)
+
+
+@rule("oscillation", priority=50)
+def oscillation(trace: Trace) -> Diagnosis | None:
+    series_name = "train_metric" if len(_series(trace, "train_metric")) >= MIN_EPOCHS_FOR_SHAPE else "val_metric"
+    series = _series(trace, series_name)
+    if len(series) < MIN_EPOCHS_FOR_SHAPE or not np.isfinite(series).all():
+        return None
+    steps = np.diff(series)
+    swings = sum(1 for a, b in zip(steps[:-1], steps[1:], strict=True) if a * b < 0 and min(abs(a), abs(b)) >= SWING)
+    share = swings / len(series)
+    if share < SWING_SHARE:
+        return None
+    return Diagnosis(
+        label="oscillation", confidence=0.7, severity="minor",
+        message=f"The {series_name.replace('_', ' ')} swings up and down by {SWING:.0%} or more in {share:.0%} of "
+                "epochs instead of settling: steps overshoot the minimum.",
+        evidence={"series": series_name, "swing_epochs": swings, "epochs": len(series),
+                  "largest_swing": fmt(float(np.abs(steps).max()))},
+        where=trace.locations.get("optimizer", "training.lr"),
+        fix="Lower the learning rate 2-3x and decay it (cosine schedule), or raise the batch size.",
+        patch={"training.lr": trace.lr / 3 if trace.lr else None, "training.schedule": "cosine"})
+
+
+@rule("overfitting", priority=51)
+def overfitting(trace: Trace) -> Diagnosis | None:
+    train_metric, val_metric = last_epoch_metrics(trace)
+    val_loss, train_loss = _series(trace, "val_loss"), _series(trace, "train_loss")
+    evidence: dict = {"train_metric": fmt(train_metric), "val_metric": fmt(val_metric)}
+    gap_found = False
+    if train_metric is not None and val_metric is not None and math.isfinite(train_metric - val_metric):
+        gap = train_metric - val_metric
+        # Over the limit and clearly so: a small validation set moves by several points on its own.
+        limit = (R2_GAP if trace.metric_name == "r2" else GAP) + 2 * metric_standard_error(trace, val_metric)
+        evidence.update(gap=fmt(gap), gap_limit=fmt(limit))
+        gap_found = gap > limit
+    rising = False
+    if len(val_loss) >= 5 and len(val_loss) == len(train_loss) and np.isfinite(val_loss).all():
+        best = int(np.argmin(val_loss))
+        rising = (best <= 0.7 * (len(val_loss) - 1) and val_loss[-1] > VAL_LOSS_RISE * val_loss[best]
+                  and train_loss[-1] < train_loss[best])
+        evidence.update(best_val_loss_epoch=best + 1, val_loss_rise=fmt(val_loss[-1] / max(val_loss[best], 1e-12)))
+    if not (gap_found or rising):
+        return None
+    best_epoch = evidence.get("best_val_loss_epoch")
+    return Diagnosis(
+        label="overfitting", confidence=0.85 if gap_found and rising else 0.7, severity="major",
+        message=("The model fits training rows much better than validation rows"
+                 + (f" (gap {evidence['gap']:.3g})" if gap_found else "")
+                 + (" and validation loss rises while training loss falls" if rising else "") + "."),
+        evidence=evidence,
+        where=trace.locations.get("model", "model"),
+        fix="Regularise: weight decay (e.g. 0.01-0.05 with AdamW), dropout, data augmentation or more data; stop at "
+            f"the best validation epoch{f' (epoch {best_epoch})' if best_epoch else ''}.",
+        patch={"training.weight_decay": 0.05, "surgery.dropout": 0.3,
+               **({"training.epochs": int(best_epoch)} if best_epoch and rising else {})})
+
+
+@rule("underfitting", priority=52)
+def underfitting(trace: Trace) -> Diagnosis | None:
+    train_metric, val_metric = last_epoch_metrics(trace)
+    floor = trace.data.simple_model_score
+    if floor is None or train_metric is None or val_metric is None:
+        return None
+    if val_metric >= floor - 0.05 or train_metric >= floor or train_metric - val_metric > GAP:
+        return None
+    return Diagnosis(
+        label="underfitting", confidence=0.75, severity="major",
+        message=f"The model underfits: training {trace.metric_name} {train_metric:.3f} and validation "
+                f"{val_metric:.3f}, while a simple model reaches {floor:.3f} on the same rows.",
+        evidence={"train_metric": fmt(train_metric), "val_metric": fmt(val_metric), "simple_model_score": fmt(floor)},
+        where=trace.locations.get("model", "model"),
+        fix="Give the model more capacity (width/depth) or train longer, and drop regularisation that is too strong.",
+        patch={"surgery.wider": 4})
+
+
+@rule("plateau", priority=53)
+def plateau(trace: Trace) -> Diagnosis | None:
+    losses = finite_losses(trace)
+    if len(losses) < 20:
+        losses = _series(trace, "train_loss")
+    if len(losses) < MIN_EPOCHS_FOR_SHAPE or not np.isfinite(losses).all():
+        return None
+    half = len(losses) // 2
+    quarter = max(2, half // 4)
+    start, mid, end = np.median(losses[:quarter]), np.median(losses[half:half + quarter]), np.median(losses[-quarter:])
+    fell_first = mid < 0.9 * start
+    flat_after = (mid - end) < PLATEAU_GAIN * mid
+    chance = trace.chance_loss
+    high = end > 0.3 * start if chance is None else end > 0.3 * chance
+    if not (fell_first and flat_after and high):
+        return None
+    return Diagnosis(
+        label="plateau", confidence=0.65, severity="minor",
+        message=f"The loss stopped improving halfway: {mid:.3g} at mid-run and {end:.3g} at the end (from {start:.3g}), "
+                "still high.",
+        evidence={"start_loss": fmt(start), "mid_loss": fmt(mid), "end_loss": fmt(end)},
+        where=trace.locations.get("optimizer", "training.schedule"),
+        fix="Use a decaying schedule with warmup (cosine or one-cycle), or reduce the learning rate on plateau; "
+            "if the plateau is at a high loss from the start, check the learning rate and the model's capacity.",
+        patch={"training.schedule": "onecycle"})

@@ -1,0 +1,184 @@
+"""Rules for gradient flow, activations and initialisation."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ml_expert.tools.diagnose.measures import (
+    EARLY_SAMPLES,
+    finite_losses,
+    first_last_grad_ratio,
+    fmt,
+    last_epoch_metrics,
+    loss_progress,
+    lr_symptoms,
+    weight_layers,
+)
+from ml_expert.tools.diagnose.registry import rule
+from ml_expert.tools.diagnose.schema import Diagnosis
+from ml_expert.tools.diagnose.trace import Trace
+
+VANISHING_RATIO = 1e-3  # AUTOTRAINER: first/last gradient ratio below this
+EXPLODING_RATIO = 70.0  # AUTOTRAINER: above this (40-100 all worked)
+DEAD_SHARE = 0.7  # AUTOTRAINER / DeepDiagnosis: 70% of a ReLU layer
+SATURATED_SHARE = 0.5  # DeepDiagnosis: half the pre-activations beyond +-5
+INIT_LOSS_FACTOR = 2.5  # loss at step 0 above this many times ln(C)
+HUGE_INITIAL_GRAD_RMS = 10.0  # classification losses give per-weight gradients far below 1 at a sane init
+
+
+def _learning_poorly(trace: Trace) -> bool:
+    train_metric, _ = last_epoch_metrics(trace)
+    floor = trace.data.simple_model_score
+    below_floor = floor is not None and train_metric is not None and train_metric < floor - 0.05
+    return below_floor or (loss_progress(trace) or 1.0) > 0.5
+
+
+@rule("saturated_activations", priority=30)
+def saturated_activations(trace: Trace) -> Diagnosis | None:
+    per_layer: dict[str, list[float]] = {}
+    for sample in trace.samples[:EARLY_SAMPLES * 2]:
+        for name, act in sample.activations.items():
+            if act.kind in ("tanh", "sigmoid"):
+                per_layer.setdefault(name, []).append(act.saturated_fraction)
+    if not per_layer:
+        return None
+    medians = {name: float(np.median(v)) for name, v in per_layer.items()}
+    worst = max(medians, key=medians.get)
+    saturated = [n for n, v in medians.items() if v >= SATURATED_SHARE]
+    if not saturated:
+        return None
+    return Diagnosis(
+        label="saturated_activations", confidence=0.85 if _learning_poorly(trace) else 0.6, severity="major",
+        message=f"{len(saturated)} of {len(medians)} tanh/sigmoid layers are saturated: in {worst!r} "
+                f"{medians[worst]:.0%} of inputs lie beyond +-5, where the gradient is almost zero.",
+        evidence={"worst_layer": worst, "saturated_share": fmt(medians[worst]), "saturated_layers": len(saturated),
+                  "layers_checked": len(medians)},
+        where=worst,
+        fix="Initialise weights at a scale that keeps pre-activations near unit variance (Xavier/Glorot for "
+            "tanh/sigmoid, i.e. the layer's reset_parameters() default), and standardise inputs; normalisation "
+            "layers before the activation help too.",
+        patch={"surgery.reset_init": True})
+
+
+@rule("exploding_gradients", priority=32)
+def exploding_gradients(trace: Trace) -> Diagnosis | None:
+    flow = first_last_grad_ratio(trace)
+    nonfinite = any(g.grad_norm is not None and not math.isfinite(g.grad_norm)
+                    for s in trace.samples for g in s.groups.values())
+    if flow is None and not nonfinite:
+        return None
+    initial = _initial_grad_rms(trace)
+    if flow is not None and flow[0] > EXPLODING_RATIO:
+        ratio, first, last = flow
+    elif initial is not None and initial > HUGE_INITIAL_GRAD_RMS:
+        return _huge_from_the_start(trace, initial)
+    elif nonfinite and not lr_symptoms(trace):
+        ratio, first, last = math.inf, *(flow[1:] if flow else ("?", "?"))
+    else:
+        return None  # gradients went non-finite after oversized steps: the learning-rate rule names the cause
+    return Diagnosis(
+        label="exploding_gradients", confidence=0.85 if flow and ratio > EXPLODING_RATIO else 0.7, severity="critical",
+        message=(f"Gradients grow towards the input: the first layer's RMS gradient is {ratio:.3g}x the last "
+                 f"layer's ({first!r} vs {last!r})" if math.isfinite(ratio) else
+                 "Gradient norms became infinite or NaN")
+                + "; steps in early layers are huge and training is unstable.",
+        evidence={"first_last_grad_rms_ratio": fmt(ratio), "first_layer": first, "last_layer": last,
+                  "nonfinite_gradients": nonfinite},
+        where=first if first != "?" else None,
+        fix="Initialise weights with the Kaiming/Xavier scale (each layer's reset_parameters() default) instead of "
+            "a fixed large std, add normalisation layers, and clip the gradient norm (e.g. 1.0).",
+        patch={"surgery.reset_init": True, "training.grad_clip": 1.0})
+
+
+def _initial_grad_rms(trace: Trace) -> float | None:
+    """Median gradient RMS over weight layers at step 0, before any update (so no learning rate is to blame)."""
+    if trace.task != "classification" or not trace.samples or trace.samples[0].step != 0:
+        return None
+    layers = set(weight_layers(trace))
+    values = [g.grad_rms for n, g in trace.samples[0].groups.items() if n in layers and g.grad_rms is not None]
+    return float(np.median(values)) if values else None
+
+
+def _huge_from_the_start(trace: Trace, initial: float) -> Diagnosis:
+    return Diagnosis(
+        label="exploding_gradients", confidence=0.85, severity="critical",
+        message=f"Gradients are huge before the first update (median RMS {initial:.3g} per weight; a sane "
+                "initialisation gives far below 1): activations grow layer by layer from the initial weights.",
+        evidence={"initial_grad_rms": fmt(initial), "initial_loss": fmt(trace.losses[0]) if trace.losses else None},
+        where=weight_layers(trace)[0] if weight_layers(trace) else None,
+        fix="Initialise weights with the Kaiming/Xavier scale (each layer's reset_parameters() default) instead of "
+            "a fixed large std, add normalisation layers, and clip the gradient norm (e.g. 1.0).",
+        patch={"surgery.reset_init": True, "training.grad_clip": 1.0})
+
+
+@rule("vanishing_gradients", priority=33)
+def vanishing_gradients(trace: Trace) -> Diagnosis | None:
+    flow = first_last_grad_ratio(trace)
+    if flow is None or flow[0] >= VANISHING_RATIO or not _learning_poorly(trace):
+        return None
+    ratio, first, last = flow
+    return Diagnosis(
+        label="vanishing_gradients", confidence=0.85, severity="critical",
+        message=f"Gradients vanish towards the input: the first layer's RMS gradient is {ratio:.2g}x the last "
+                f"layer's ({first!r} vs {last!r}), so early layers barely learn.",
+        evidence={"first_last_grad_rms_ratio": fmt(ratio), "first_layer": first, "last_layer": last,
+                  "loss_progress": fmt(loss_progress(trace))},
+        where=first,
+        fix="Use ReLU-family activations instead of sigmoid/tanh between layers, add normalisation (BatchNorm or "
+            "LayerNorm) or residual connections, and Kaiming initialisation.",
+        patch={"surgery.relu_activations": True})
+
+
+@rule("dying_relu", priority=31)
+def dying_relu(trace: Trace) -> Diagnosis | None:
+    early: dict[str, list[float]] = {}
+    late: dict[str, list[float]] = {}
+    third = max(1, len(trace.samples) // 3)
+    for i, sample in enumerate(trace.samples):
+        for name, act in sample.activations.items():
+            if act.kind == "relu":
+                if i < EARLY_SAMPLES:
+                    early.setdefault(name, []).append(act.dead_unit_fraction)
+                if i >= len(trace.samples) - third:
+                    late.setdefault(name, []).append(act.dead_unit_fraction)
+    if not late:
+        return None
+    dead = {name: float(np.median(v)) for name, v in late.items()}
+    worst = max(dead, key=dead.get)
+    if dead[worst] < DEAD_SHARE:
+        return None
+    dead_from_start = float(np.median(early.get(worst, [0.0]))) >= DEAD_SHARE
+    if not dead_from_start and lr_symptoms(trace):
+        return None  # units died after oversized steps: the learning-rate rule names the cause
+    return Diagnosis(
+        label="dying_relu", confidence=0.85 if dead_from_start else 0.7, severity="critical",
+        message=f"{dead[worst]:.0%} of the units in {worst!r} output 0 for every input"
+                + (" from the first step" if dead_from_start else "") + ": dead ReLUs pass no gradient and never recover.",
+        evidence={"worst_layer": worst, "dead_unit_share": fmt(dead[worst]), "dead_from_start": dead_from_start,
+                  "layers_checked": len(dead)},
+        where=worst,
+        fix="Initialise biases at 0 (or a small positive value) rather than negative, use LeakyReLU/GELU, and keep "
+            "the learning rate moderate.",
+        patch={"surgery.reset_init": True})
+
+
+@rule("bad_init_loss", priority=34)
+def bad_init_loss(trace: Trace) -> Diagnosis | None:
+    chance = trace.chance_loss
+    losses = finite_losses(trace)
+    if chance is None or not len(losses) or trace.wiring.loss_kind not in ("cross_entropy", "nll", None):
+        return None
+    start = float(losses[0])
+    if start < INIT_LOSS_FACTOR * chance or start - chance < 1.0:
+        return None
+    return Diagnosis(
+        label="bad_init_loss", confidence=0.8, severity="minor" if (loss_progress(trace) or 1) < 0.3 else "major",
+        message=f"The loss at step 0 is {start:.3g}, {start / chance:.1f}x ln({trace.num_classes}) = {chance:.3g}: the "
+                "untrained model is confidently wrong, and early steps are spent undoing the initialisation.",
+        evidence={"initial_loss": fmt(start), "expected_ln_c": fmt(chance), "ratio": fmt(start / chance)},
+        where=trace.groups[-1].name if trace.groups else None,
+        fix="Initialise the output layer small (e.g. normal std 0.01, or its default scale times 0.1) and its bias "
+            "at 0, so the model starts from a near-uniform guess.",
+        patch={"surgery.shrink_output": True})

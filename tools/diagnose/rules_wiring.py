@@ -1,0 +1,138 @@
+"""Rules for training-loop wiring: zero_grad, optimizer coverage, frozen layers, loss inputs, train/eval mode."""
+
+from __future__ import annotations
+
+from ml_expert.tools.diagnose.measures import fmt, last_epoch_metrics, loss_progress
+from ml_expert.tools.diagnose.registry import rule
+from ml_expert.tools.diagnose.schema import Diagnosis
+from ml_expert.tools.diagnose.trace import Trace
+
+MODE_SHARE = 0.5  # share of forwards in the wrong mode that makes it a habit, not a one-off
+
+
+def _at(trace: Trace, *keys: str) -> str | None:
+    return next((trace.locations[k] for k in keys if k in trace.locations), None)
+
+
+@rule("missing_zero_grad", priority=10)
+def missing_zero_grad(trace: Trace) -> Diagnosis | None:
+    w = trace.wiring
+    # Gradients seen still there at backward() prove the accumulation; a missing call alone could be a
+    # hand-written reset (p.grad = None).
+    if w.optimizer_steps < 3 or w.zero_grad_calls > 0 or w.stale_grad_backwards < 1:
+        return None
+    return Diagnosis(
+        label="missing_zero_grad", confidence=0.95, severity="critical",
+        message=f"zero_grad() was never called in {w.optimizer_steps} optimizer steps: every step applies the sum of "
+                "all gradients so far, so updates grow without bound.",
+        evidence={"optimizer_steps": w.optimizer_steps, "backward_calls": w.backward_calls, "zero_grad_calls": 0,
+                  "backwards_onto_stale_gradients": w.stale_grad_backwards},
+        where=_at(trace, "backward", "step"),
+        fix="Call optimizer.zero_grad() once per step, before loss.backward() (or set_to_none=True).")
+
+
+@rule("params_missing_from_optimizer", priority=11)
+def params_missing_from_optimizer(trace: Trace) -> Diagnosis | None:
+    left_out = [g for g in trace.groups if g.trainable and g.got_grad and not g.in_optimizer]
+    if not left_out or not trace.wiring.optimizer_steps:
+        return None
+    total = sum(g.n_params for g in trace.groups)
+    share = sum(g.n_params for g in left_out) / max(total, 1)
+    names = [g.name for g in left_out]
+    return Diagnosis(
+        label="params_missing_from_optimizer", confidence=0.9, severity="critical",
+        message=f"{len(left_out)} layer group(s) ({share:.0%} of the parameters) get gradients but no optimizer holds "
+                f"them, so they never change: {names[:5]}.",
+        evidence={"groups_left_out": len(left_out), "params_left_out_share": fmt(share), "first": names[0]},
+        where=_at(trace, "optimizer") or names[0],
+        fix="Build the optimizer from model.parameters() after the model is complete (not from one sub-module, "
+            "and not from a model object that was replaced later).")
+
+
+@rule("frozen_parameters", priority=12)
+def frozen_parameters(trace: Trace) -> Diagnosis | None:
+    frozen = [g for g in trace.groups if not g.trainable and g.changed is False]
+    if not frozen or not trace.groups:
+        return None
+    total = sum(g.n_params for g in trace.groups)
+    share = sum(g.n_params for g in frozen) / max(total, 1)
+    if share < 0.1:
+        return None
+    train_metric, _ = last_epoch_metrics(trace)
+    floor = trace.data.simple_model_score
+    struggling = (floor is not None and train_metric is not None and train_metric < floor - 0.05) or (
+        (loss_progress(trace) or 0) > 0.5)
+    names = [g.name for g in frozen]
+    return Diagnosis(
+        label="frozen_parameters", confidence=0.85 if struggling else 0.55, severity="major",
+        message=f"{share:.0%} of the parameters ({names[:5]}) have requires_grad=False and never changed"
+                + (", and the model learns poorly without them." if struggling else "."),
+        evidence={"frozen_groups": len(frozen), "frozen_share": fmt(share), "train_metric": fmt(train_metric),
+                  "simple_model_score": fmt(floor)},
+        where=_at(trace, "freeze") or names[0],
+        fix="Set requires_grad=True on these layers (freeze layers only after loading pretrained weights into "
+            "them), and rebuild the optimizer so it holds them.",
+        patch={"surgery.unfreeze": True})
+
+
+@rule("softmax_into_cross_entropy", priority=13)
+def softmax_into_cross_entropy(trace: Trace) -> Diagnosis | None:
+    w = trace.wiring
+    if w.loss_kind not in ("cross_entropy", "nll") or not w.loss_calls_checked:
+        return None
+    share = w.loss_input_probability_calls / w.loss_calls_checked
+    if share < 0.5:
+        return None
+    return Diagnosis(
+        label="softmax_into_cross_entropy", confidence=0.95, severity="major",
+        message=f"The {w.loss_kind} loss received probabilities (rows in [0, 1] summing to 1) in {share:.0%} of the "
+                "checked calls: softmax is applied twice and gradients shrink.",
+        evidence={"calls_checked": w.loss_calls_checked, "probability_inputs": w.loss_input_probability_calls},
+        where=_at(trace, "loss", "model"),
+        fix="Return raw logits from the model and pass them to cross_entropy (it applies log-softmax); use softmax "
+            "only to report probabilities. With nll_loss, feed log_softmax outputs.",
+        patch={"surgery.drop_output_softmax": True})
+
+
+@rule("regression_loss_on_classes", priority=14)
+def regression_loss_on_classes(trace: Trace) -> Diagnosis | None:
+    w = trace.wiring
+    if not w.integer_targets_with_regression_loss:
+        return None
+    return Diagnosis(
+        label="regression_loss_on_classes", confidence=0.8, severity="critical",
+        message=f"A {w.loss_kind} loss is fitted to {w.regression_target_values} integer target values 0..K-1: class "
+                "indices treated as numbers impose an order and distances that classes do not have.",
+        evidence={"loss": w.loss_kind, "distinct_targets": w.regression_target_values},
+        where=_at(trace, "loss"),
+        fix="Give the model one output per class and train with nn.CrossEntropyLoss on the integer labels "
+            "(long dtype); predict with argmax.")
+
+
+@rule("eval_mode_in_training", priority=15)
+def eval_mode_in_training(trace: Trace) -> Diagnosis | None:
+    w = trace.wiring
+    if not w.mode_layers or w.grad_forwards < 3 or w.grad_forwards_in_eval / w.grad_forwards < MODE_SHARE:
+        return None
+    return Diagnosis(
+        label="eval_mode_in_training", confidence=0.9, severity="major",
+        message=f"{w.grad_forwards_in_eval} of {w.grad_forwards} training forwards ran in eval mode: dropout is off "
+                "and batch-norm uses frozen running statistics while the weights train.",
+        evidence={"grad_forwards": w.grad_forwards, "in_eval_mode": w.grad_forwards_in_eval},
+        where=_at(trace, "eval_call", "backward"),
+        fix="Call model.train() at the start of every training epoch (validation code calls model.eval() and "
+            "nothing switches it back).")
+
+
+@rule("train_mode_in_validation", priority=16)
+def train_mode_in_validation(trace: Trace) -> Diagnosis | None:
+    w = trace.wiring
+    if not w.mode_layers or w.nograd_forwards < 1 or w.nograd_forwards_in_train / w.nograd_forwards < MODE_SHARE:
+        return None
+    return Diagnosis(
+        label="train_mode_in_validation", confidence=0.85, severity="major",
+        message=f"{w.nograd_forwards_in_train} of {w.nograd_forwards} no-grad (validation) forwards ran in train "
+                "mode: dropout makes the scores noisy and batch-norm updates its statistics on validation data.",
+        evidence={"nograd_forwards": w.nograd_forwards, "in_train_mode": w.nograd_forwards_in_train},
+        where=_at(trace, "validation_forward"),
+        fix="Call model.eval() before validating (and model.train() before training resumes).")

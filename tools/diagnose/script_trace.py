@@ -1,0 +1,114 @@
+"""Turn what the script probes recorded into the common Trace (in the script's child process)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ml_expert.tools.data.leakage import leak_verdict, single_feature_scores
+from ml_expert.tools.diagnose import probes
+from ml_expert.tools.diagnose.script_probe import (
+    CLASS_LOSSES,
+    MAX_INTEGER_CLASSES,
+    REGRESSION_LOSSES,
+    ScriptProbe,
+)
+from ml_expert.tools.diagnose.signal import signal_score
+from ml_expert.tools.diagnose.trace import DataFacts, LayerGroup, Trace, Wiring
+
+MAX_LEAK_FEATURES = 200  # the single-feature leak check is for tabular inputs
+SIGNAL_BELOW = 0.9  # run the signal probe when the model's accuracy is below this
+
+
+def build_trace(probe: ScriptProbe, stopped: str | None) -> Trace:
+    loss_kind = probe.loss_kinds.most_common(1)[0][0] if probe.loss_kinds else None
+    task = "classification" if loss_kind in (*CLASS_LOSSES, "bce") else "regression" if loss_kind else None
+    trace = Trace(source="script", task=task, num_classes=probe.num_classes,
+                  metric_name="accuracy" if loss_kind in CLASS_LOSSES else None,
+                  optimizer=probe.optimizer_name, lr=probe.lr, steps=probe.steps, losses=probe.losses,
+                  epochs=probe.epochs, samples=probe.samples, groups=_groups(probe),
+                  wiring=_wiring(probe, loss_kind), locations=probe.locations, stopped_reason=stopped)
+    trace.data = _data(probe, trace)
+    return trace
+
+
+def _groups(probe: ScriptProbe) -> list[LayerGroup]:
+    if probe.model is None:
+        return []
+    held = {id(p) for o in probe.optimizers for g in o.param_groups for p in g["params"]}
+    kinds = {name or type(m).__name__: type(m).__name__ for name, m in probe.model.named_modules()}
+    changed = probes.update_ratios(probe.groups, probe.initial)
+    return [LayerGroup(
+        name=name, kind=kinds.get(name, ""), n_params=sum(p.numel() for p in params),
+        trainable=any(p.requires_grad for p in params), in_optimizer=any(id(p) in held for p in params),
+        got_grad=any(s.groups[name].grad_norm is not None for s in probe.samples if name in s.groups)
+        or any(p.grad is not None for p in params),
+        changed=bool(changed[name]))
+        for name, params in probe.groups.items()]
+
+
+def _wiring(probe: ScriptProbe, loss_kind: str | None) -> Wiring:
+    values = sorted(probe.regression_targets)
+    class_like = (loss_kind in REGRESSION_LOSSES and probe.regression_on_integers
+                  and 2 <= len(values) <= MAX_INTEGER_CLASSES and values == list(range(len(values))))
+    counts = probe.counts
+    return Wiring(loss_kind=loss_kind, loss_calls_checked=probe.checked_calls,
+                  loss_input_probability_calls=probe.probability_calls,
+                  integer_targets_with_regression_loss=class_like,
+                  regression_target_values=len(values) if loss_kind in REGRESSION_LOSSES else None,
+                  backward_calls=counts["backward"], optimizer_steps=probe.step, zero_grad_calls=counts["zero_grad"],
+                  stale_grad_backwards=probe.stale_grad_backwards,
+                  mode_layers=bool(probe.model is not None and probe.mode_layers_of.get(id(probe.model))),
+                  grad_forwards=counts["grad_forwards"], grad_forwards_in_eval=counts["grad_forwards_in_eval"],
+                  nograd_forwards=counts["nograd_forwards"], nograd_forwards_in_train=counts["nograd_forwards_in_train"])
+
+
+def _rows(chunks: list[np.ndarray]) -> np.ndarray:
+    widths = {c.shape[1] for c in chunks}
+    return np.concatenate(chunks) if chunks and len(widths) == 1 else np.zeros((0, 0))
+
+
+def _data(probe: ScriptProbe, trace: Trace) -> DataFacts:
+    train, val = _rows(probe.train_rows), _rows(probe.val_rows)
+    facts = DataFacts(n_train=len(probe.train_hashes) or None, n_val=len(probe.val_hashes) or None,
+                      train_inputs=probes.input_stats(train) if len(train) else None,
+                      val_inputs=probes.input_stats(val) if len(val) else None)
+    if probe.val_hashes and probe.train_hashes:
+        facts.val_in_train_fraction = len(probe.val_hashes & probe.train_hashes) / len(probe.val_hashes)
+    shift = probes.shift_between(train, val) if len(train) and len(val) else None
+    if shift:
+        facts.val_shift_sd, facts.val_std_log_ratio = shift
+    if probe.last_val_targets is not None:
+        y, p = probe.last_val_targets, probe.last_val_preds
+        facts.val_accuracy = float(np.mean(y == p))
+        facts.val_balanced_accuracy = float(np.mean([np.mean(p[y == c] == c) for c in np.unique(y)]))
+    X, y = _rows(probe.pairs_x), (np.concatenate(probe.pairs_y) if probe.pairs_y else np.zeros(0))
+    if len(X) != len(y) or len(X) < 30 or trace.task is None or not np.isfinite(X).all():
+        return facts
+    # Epochs repeat rows; repeated rows would let nearest neighbours "predict" by memory.
+    _, first = np.unique(probes.row_hashes(X), return_index=True)
+    X, y = X[np.sort(first)], y[np.sort(first)]
+    if trace.task == "classification":
+        y = y.astype(np.int64)
+        counts = np.bincount(y)
+        facts.class_counts = {f"class_{k}": int(c) for k, c in enumerate(counts) if c}
+    _leak_facts(facts, X, y, trace.task)
+    last = trace.epochs[-1] if trace.epochs else None
+    metric = last.val_metric if last and last.val_metric is not None else (last.train_metric if last else None)
+    if metric is None or (not math.isnan(metric) and metric < SIGNAL_BELOW):
+        measured = signal_score(X, y, trace.task)
+        if measured:
+            facts.signal_score, facts.chance_score = measured.score, measured.chance
+            facts.simple_model_score, facts.signal_rows = measured.floor, measured.rows
+    return facts
+
+
+def _leak_facts(facts: DataFacts, X: np.ndarray, y: np.ndarray, task: str) -> None:
+    if X.shape[1] > MAX_LEAK_FEATURES:
+        return
+    names = [f"input[{j}]" for j in range(X.shape[1])]
+    scores = single_feature_scores(X, y, task)
+    best = int(np.argmax(scores))
+    facts.leak_feature, facts.leak_score = names[best], float(scores[best])
+    facts.leak_suspect = leak_verdict(scores, names, task, len(X)).status != "pass"

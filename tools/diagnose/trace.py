@@ -1,0 +1,135 @@
+"""The measurement trace every mode produces, and every rule reads.
+
+Experiment mode fills it from trainer callbacks, script mode from global hooks in a child
+process (which writes it as JSON), history mode from logged curves only. A rule must cope
+with missing parts: history traces have curves and nothing else. Pydantic only: the script
+runner writes it, the parent reads it back.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class GroupStep(BaseModel):
+    """One layer group (a module's own parameters) at one sampled step."""
+
+    grad_norm: float | None = None  # None: no gradient reached it
+    grad_rms: float | None = None  # grad_norm / sqrt(numel): comparable across layer sizes
+    weight_rms: float | None = None  # before the step
+    update_ratio: float | None = None  # ||w_after - w_before|| / ||w_before|| over this step
+
+
+class ActivationStep(BaseModel):
+    """One activation module's outputs at one sampled step."""
+
+    kind: Literal["relu", "tanh", "sigmoid"]
+    zero_fraction: float = 0.0  # outputs <= 0 (relu)
+    dead_unit_fraction: float = 0.0  # units not positive for any row of the batch (relu)
+    saturated_fraction: float = 0.0  # tanh/sigmoid inputs beyond +-5 (read from the outputs)
+
+
+class Sample(BaseModel):
+    """The expensive probes, taken on a sample of steps (the first few, then spread out)."""
+
+    step: int
+    groups: dict[str, GroupStep] = Field(default_factory=dict)
+    activations: dict[str, ActivationStep] = Field(default_factory=dict)
+    batch_majority_fraction: float | None = None  # share of the batch's most common label
+    loss_input_probabilities: bool | None = None  # the classification loss got probabilities, not logits
+
+
+class LayerGroup(BaseModel):
+    name: str
+    kind: str = ""  # the module's class name, e.g. Linear
+    n_params: int
+    trainable: bool  # requires_grad
+    in_optimizer: bool = True
+    got_grad: bool = False
+    changed: bool | None = None  # weights differ between the start and the end of the run
+
+
+class EpochRow(BaseModel):
+    epoch: int
+    step: int | None = None
+    train_loss: float | None = None
+    val_loss: float | None = None
+    train_metric: float | None = None
+    val_metric: float | None = None
+
+
+class InputStats(BaseModel):
+    """Inputs as the model's first layer saw them (flattened features)."""
+
+    rows: int = 0
+    p90_abs: float | None = None  # 90th percentile of |x|
+    median_feature_std: float | None = None
+    max_feature_std_ratio: float | None = None  # largest / smallest std over non-constant features
+    median_abs_feature_mean: float | None = None
+
+
+class DataFacts(BaseModel):
+    n_train: int | None = None
+    n_val: int | None = None
+    class_counts: dict[str, int] | None = None  # training rows per class
+    train_inputs: InputStats | None = None
+    val_inputs: InputStats | None = None
+    val_shift_sd: float | None = None  # median |mean_val - mean_train| / std_train over features
+    val_std_log_ratio: float | None = None  # median |log(std_val / std_train)| over features
+    val_in_train_fraction: float | None = None  # validation rows also used for training
+    leak_feature: str | None = None
+    leak_score: float | None = None
+    leak_suspect: bool = False
+    drift_auc: float | None = None
+    drift_status: str | None = None  # the audit's drift verdict: pass / warn / fail
+    signal_score: float | None = None  # simple models' cross-validated balanced accuracy (or r2), training rows
+    chance_score: float | None = None  # 1 / classes (balanced accuracy) or 0 (r2)
+    simple_model_score: float | None = None  # the same models' accuracy (or r2): a floor for the network
+    signal_rows: int | None = None
+    overfit_batch_fraction: float | None = None  # final / initial loss when memorising one batch
+    val_accuracy: float | None = None
+    val_balanced_accuracy: float | None = None
+
+
+class Wiring(BaseModel):
+    loss_kind: str | None = None  # cross_entropy, nll, mse, l1, bce, ...
+    loss_calls_checked: int = 0
+    loss_input_probability_calls: int = 0
+    integer_targets_with_regression_loss: bool = False
+    regression_target_values: int | None = None  # distinct target values seen with a regression loss
+    backward_calls: int = 0
+    optimizer_steps: int = 0
+    zero_grad_calls: int = 0
+    stale_grad_backwards: int = 0  # sampled backward() calls that found last step's gradients still there
+    mode_layers: bool = False  # the model has dropout or batch-norm, so train/eval mode matters
+    grad_forwards: int = 0
+    grad_forwards_in_eval: int = 0
+    nograd_forwards: int = 0
+    nograd_forwards_in_train: int = 0
+
+
+class Trace(BaseModel):
+    source: Literal["experiment", "script", "history"]
+    task: Literal["classification", "regression"] | None = None
+    num_classes: int | None = None
+    metric_name: str | None = None  # of train_metric / val_metric: accuracy or r2 (higher is better)
+    optimizer: str | None = None
+    lr: float | None = None
+    steps: list[int] = Field(default_factory=list)  # steps with a recorded training loss
+    losses: list[float] = Field(default_factory=list)
+    epochs: list[EpochRow] = Field(default_factory=list)
+    samples: list[Sample] = Field(default_factory=list)
+    groups: list[LayerGroup] = Field(default_factory=list)  # in forward order where known
+    data: DataFacts = Field(default_factory=DataFacts)
+    wiring: Wiring = Field(default_factory=Wiring)
+    locations: dict[str, str] = Field(default_factory=dict)  # backward, step, optimizer, loss, eval_call ... -> file:line
+    stopped_reason: str | None = None
+    config: dict[str, float | int | str | bool | None] = Field(default_factory=dict)
+
+    @property
+    def chance_loss(self) -> float | None:
+        import math
+
+        return math.log(self.num_classes) if self.task == "classification" and self.num_classes else None
