@@ -8,6 +8,7 @@ from ml_expert.tools.architecture.schema import ImplementArchitectureResult, Imp
 from ml_expert.tools.audit.schema import AuditDataResult, AuditDataSpec
 from ml_expert.tools.diagnose.schema import DiagnoseTrainingResult, DiagnoseTrainingSpec
 from ml_expert.tools.profile.schema import ProfileInferenceResult, ProfileInferenceSpec
+from ml_expert.tools.tune.schema import TuneHyperparamsResult, TuneHyperparamsSpec
 
 CATALOG: list[ToolEntry] = [
     ToolEntry(
@@ -69,5 +70,21 @@ CATALOG: list[ToolEntry] = [
         spec_model=ProfileInferenceSpec,
         result_model=ProfileInferenceResult,
         function="ml_expert.tools.profile.run:profile_inference",
+    ),
+    ToolEntry(
+        name="tune_hyperparams",
+        title="Tune hyperparameters",
+        description=(
+            "Search training and architecture settings of a base experiment with Optuna (TPE by default; "
+            "random, grid, CMA-ES, GP) with pruning (successive halving by default), trials in parallel worker "
+            "processes sharing one resumable study (journal file, or an RDB URL that `ml-expert worker` "
+            "processes on other machines can join), optional k-fold CV over train+validation. Answers with the "
+            "best parameters and value with an interval, a trial table, importances, plots, the best "
+            "configuration retrained as a run later tools accept, a significance verdict against the base "
+            "configuration over several seeds, and a narrower search space. The test split stays sealed."
+        ),
+        spec_model=TuneHyperparamsSpec,
+        result_model=TuneHyperparamsResult,
+        function="ml_expert.tools.tune.run:tune_hyperparams",
     ),
 ]

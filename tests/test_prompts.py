@@ -6,6 +6,7 @@ import pytest
 from mcp import Client
 
 from ml_expert.app import build_server
+from ml_expert.catalog import CATALOG
 from ml_expert.prompts_loader import _prompt, load_prompts
 
 pytestmark = pytest.mark.anyio
@@ -32,8 +33,8 @@ async def test_a_missing_required_argument_is_refused(config):
 
 
 def test_every_prompt_names_only_tools_the_server_has():
-    server_tools = {"audit_data", "implement_architecture", "diagnose_training", "tune_hyperparams",
-                    "profile_inference", "get_job", "wait_job", "cancel_job", "list_jobs", "list_runs", "get_run"}
+    server_tools = {entry.name for entry in CATALOG} | {"get_job", "wait_job", "cancel_job", "list_jobs",
+                                                          "list_runs", "get_run"}
     tool_like = re.compile(r"`([a-z]+_(?:data|architecture|training|hyperparams|inference|jobs?|runs?))`")
     for prompt in load_prompts():
         named = set(tool_like.findall(prompt.fn(**{a.name: "x" for a in prompt.arguments})))

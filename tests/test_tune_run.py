@@ -1,0 +1,180 @@
+"""tune_hyperparams end to end in one process: pruning, failures, resume, significance, the saved run."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ml_expert.tools.data.prepare import prepare_data
+from ml_expert.tools.job import JobContext
+from ml_expert.tools.models.load import load_model
+from ml_expert.tools.models.spec import RunModel
+from ml_expert.tools.tune.objective import EvaluationRun, train
+from ml_expert.tools.tune.run import tune_hyperparams
+from ml_expert.tools.tune.schema import Objective, TuneHyperparamsResult, TuneHyperparamsSpec
+from ml_expert.tools.tune.significance import judge
+
+IRIS = {"kind": "bundled", "name": "iris"}
+BASE = {"model": {"kind": "builtin", "family": "mlp", "width": 16}, "data": {"source": IRIS},
+        "training": {"epochs": 6, "batch_size": 16, "lr": 0.001}}
+LR = {"type": "float", "low": 1e-5, "high": 0.3, "log": True}
+
+
+@pytest.fixture(autouse=True)
+def one_torch_thread():
+    """Tiny models train fastest on one thread, and other tests share the cores."""
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+def _tune(tmp_path: Path, *, base=BASE, roots=(), **fields) -> tuple[TuneHyperparamsResult, JobContext, list[dict]]:
+    job = JobContext.local(tmp_path / "workspace", roots=list(roots))
+    events: list[dict] = []
+    job._emit = events.append
+    spec = TuneHyperparamsSpec.model_validate({"base": base, "space": {"training.lr": LR}, **fields})
+    return tune_hyperparams(spec, job), job, events
+
+
+def test_search_prunes_bad_trials_confirms_the_best_and_saves_it_as_a_run(tmp_path):
+    result, job, events = _tune(tmp_path, n_trials=12, significance_seeds=3,
+                                space={"training.lr": LR, "model.width": {"type": "int", "low": 4, "high": 32}})
+    counts = result.counts
+    assert counts.total == counts.added_by_this_call == 12 and counts.failed == 0 and counts.running == 0
+    assert counts.pruned > 0 and counts.complete >= 1  # asha stopped the hopeless low learning rates
+    trials = {t["number"]: t for t in json.loads((job.run_dir / "tune_trials.json").read_text())}
+    assert all(t["epochs"] < 6 for t in trials.values() if t["state"] == "pruned")
+    assert all(t["epochs"] == 6 for t in trials.values() if t["state"] == "complete")
+    assert trials[0]["params"] == {"training.lr": 0.001, "model.width": 16}  # the base is trial 0
+
+    assert result.best_value == max(t.values[0] for t in result.top_trials)
+    assert set(result.best_params) == {"training.lr", "model.width"} and result.best_trial is not None
+    assert result.significance.n == 3 and result.significance.compared_on == "seeds"
+    assert result.confirmed_ci_low <= result.confirmed_value <= result.confirmed_ci_high
+    checks = {v.check: v for v in result.verdicts}
+    assert checks["test_split_sealed"].status == "pass" and job.records.test_openings == []
+    assert {"train_val_gap", "best_beats_base", "trials_completed"} <= set(checks)
+
+    progress = [e["message"] for e in events]
+    assert any(m.startswith("trial 12/12, best ") for m in progress)
+    assert progress[-1] == "confirming the best: run 3/3"
+    steps = [e["step"] for e in events]
+    assert steps == sorted(set(steps)) and steps[-1] == events[-1]["total"] == 15  # MCP: progress only grows
+    assert result.best_run_id == job.run_id
+    restored = load_model(RunModel(kind="run", run_id=result.best_run_id), job)
+    assert restored.config["hyperparameters"]["width"] == result.best_params["model.width"]
+    names = {a.name for a in result.artifacts}
+    assert {"model.pt", "model.yaml", "best_experiment.json", "tune_history.png", "tune_trials.json"} <= names
+    assert result.curves["best_so_far"].y == sorted(result.curves["best_so_far"].y)
+    assert result.suggested_space and "training.lr" in result.suggested_space
+    assert len(result.model_dump_json()) < 20_000 and result.summary.count(". ") <= 2
+
+
+FACTORY = '''
+from torch import nn
+
+def factory(width=8, explode=False):
+    if explode:
+        raise ValueError("boom: explode=True")
+    return nn.Sequential(nn.Linear(4, width), nn.ReLU(), nn.Linear(width, 3))
+'''
+
+
+def test_a_failing_trial_is_recorded_with_its_reason_and_the_study_goes_on(tmp_path):
+    code = tmp_path / "code"
+    code.mkdir()
+    (code / "net.py").write_text(FACTORY)
+    base = {**BASE, "model": {"kind": "code", "target": "net.py:factory", "kwargs": {"width": 8}}}
+    result, _, _ = _tune(tmp_path, base=base, roots=[code], n_trials=8, pruner="none", sampler="random",
+                         significance_seeds=0,
+                         space={"model.kwargs.explode": {"type": "categorical", "choices": [False, True]},
+                                "training.lr": {"type": "float", "low": 1e-3, "high": 1e-2, "log": True}})
+    counts = result.counts
+    assert counts.total == 8 and counts.failed >= 1 and counts.complete >= 1
+    assert counts.failed + counts.complete == 8
+    [reason] = counts.failure_reasons
+    assert "boom: explode=True" in reason
+    assert result.best_params["model.kwargs.explode"] is False
+    assert result.significance.verdict == "not_tested"
+    assert {v.check: v.status for v in result.verdicts}["best_beats_base"] == "warn"
+
+
+def test_resume_adds_trials_to_the_existing_study(tmp_path):
+    fields = {"study_name": "resumed", "n_trials": 3, "significance_seeds": 0, "pruner": "none"}
+    first, _, _ = _tune(tmp_path, **fields)
+    second, _, _ = _tune(tmp_path, **fields)
+    assert first.storage == second.storage and Path(first.storage).is_file()
+    assert (first.counts.total, second.counts.total, second.counts.added_by_this_call) == (3, 6, 3)
+    assert second.best_value >= first.best_value
+
+
+def test_a_study_cannot_be_resumed_with_other_directions(tmp_path):
+    from ml_expert.tools.errors import SpecError
+
+    _tune(tmp_path, study_name="s", n_trials=1, significance_seeds=0)
+    with pytest.raises(SpecError, match="directions"):
+        _tune(tmp_path, study_name="s", n_trials=1, significance_seeds=0, objectives=[{"metric": "val_loss"}])
+
+
+def test_a_a_comparison_is_not_significant(tmp_path):
+    # Best and base are the same configuration: the only choice is the base's own value.
+    same, _, _ = _tune(tmp_path, n_trials=2, significance_seeds=3,
+                       space={"training.optimizer": {"type": "categorical", "choices": ["adamw"]}})
+    assert same.best_params == {"training.optimizer": "adamw"}
+    assert same.significance.verdict == "not_significant" and same.significance.p_value == 1.0
+    assert same.significance.gain == 0.0
+    # The same configuration trained on two sets of seeds: seed noise alone is no evidence.
+    job = JobContext.local(tmp_path / "aa")
+    base = TuneHyperparamsSpec.model_validate({"base": BASE, "space": {"training.lr": LR}}).base
+    prepared = prepare_data(base.data, job)
+    a, b = ([train(base, job, prepared, EvaluationRun(seed)).val_metric for seed in seeds]
+            for seeds in (range(5), range(10, 15)))
+    assert a != b  # the seeds do change the scores...
+    noisy = judge(a, b, Objective())
+    assert noisy.verdict == "not_significant" and noisy.p_value > 0.05  # ...but not significantly
+
+
+def test_judge_is_direction_aware_and_says_better_only_on_evidence():
+    loss = Objective(metric="val_loss")
+    lower = judge([0.50, 0.52, 0.49, 0.51], [0.40, 0.41, 0.39, 0.42], loss)
+    assert lower.verdict == "better" and lower.gain > 0 and lower.ci_low > 0
+    higher = judge([0.40, 0.41, 0.39, 0.42], [0.50, 0.52, 0.49, 0.51], loss)
+    assert higher.verdict == "worse" and higher.gain < 0
+
+
+def test_two_objectives_give_a_pareto_front(tmp_path):
+    result, job, _ = _tune(tmp_path, n_trials=6, significance_seeds=0, sampler="random",
+                           objectives=[{"metric": "val_metric"}, {"metric": "param_count"}],
+                           space={"model.width": {"type": "int", "low": 2, "high": 64, "log": True}})
+    assert result.counts.pruned == 0 and result.counts.complete == 6
+    assert 1 <= len(result.pareto_front) <= 6
+    assert all(len(p.values) == 2 for p in result.pareto_front)
+    assert (job.run_dir / "tune_pareto.png").read_bytes()[:4] == b"\x89PNG"
+    assert result.objectives == ["val_metric, maximize", "param_count, minimize"]
+
+
+def test_an_rdb_storage_works_too(tmp_path):
+    storage = f"sqlite:///{(tmp_path / 'workspace').resolve()}/studies/rdb.db"
+    result, _, _ = _tune(tmp_path, storage=storage, study_name="rdb", n_trials=3, significance_seeds=0)
+    assert result.storage == storage and result.counts.total == 3 and result.counts.running == 0
+
+
+def test_cross_validation_scores_trials_on_folds_and_compares_on_them(tmp_path):
+    result, job, _ = _tune(tmp_path, n_trials=2, cv_folds=3, seeds_per_trial=2, significance_seeds=2,
+                           pruner="none")
+    trials = json.loads((job.run_dir / "tune_trials.json").read_text())
+    assert all(t["epochs"] == 6 * 3 * 2 for t in trials)  # 3 folds x 2 seeds x 6 epochs each
+    assert result.significance.compared_on == "folds" and result.significance.n == 3
+    assert {v.check: v.status for v in result.verdicts}["test_split_sealed"] == "pass"
+
+
+def test_a_time_budget_stops_the_search(tmp_path):
+    result, _, events = _tune(tmp_path, n_trials=None, time_budget_s=2.0, significance_seeds=0)
+    assert result.counts.total >= 1 and result.counts.running == 0
+    assert result.metrics["search_seconds"] < 30
+    assert all(e["total"] is None for e in events if e["message"].startswith("trial"))  # no count to promise

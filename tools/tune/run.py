@@ -1,0 +1,382 @@
+"""tune_hyperparams: search with Optuna, then retrain the best against the base and register it.
+
+Order of work: check the space against the base experiment, load the data, open (or resume) the
+study, run trials (in this process for one worker, in worker processes otherwise), read the
+study back, retrain best and base on fresh seeds for the paired test, save the best model as
+this job's run, suggest a narrower space, and write plots and the full trial table.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import math
+import time
+from importlib import metadata
+
+from ml_expert.tools.data.prepare import PreparedData, prepare_data
+from ml_expert.tools.envelope import Curve, Provenance, Verdict
+from ml_expert.tools.job import JobContext
+from ml_expert.tools.models.load import save_model
+from ml_expert.tools.train.loop import FitResult
+from ml_expert.tools.train.overrides import apply_overrides
+from ml_expert.tools.tune import plots
+from ml_expert.tools.tune.narrowing import narrow_space
+from ml_expert.tools.tune.objective import EvaluationRun, quiet_job, train
+from ml_expert.tools.tune.report import count_trials, importances, pareto_front, ranked, trial_row
+from ml_expert.tools.tune.schema import (
+    MAX_TOP_TRIALS,
+    FloatParam,
+    IntParam,
+    Significance,
+    TuneHyperparamsResult,
+    TuneHyperparamsSpec,
+)
+from ml_expert.tools.tune.significance import (
+    FRESH_SEED_OFFSET,
+    confirm_runs,
+    confirmed_interval,
+    judge,
+    retrain_both,
+)
+from ml_expert.tools.tune.space import base_values, check_space
+from ml_expert.tools.tune.study import (
+    check_sampler,
+    open_storage,
+    open_study,
+    publish_plan,
+    redact,
+    resolve_storage,
+)
+from ml_expert.tools.tune.workers import (
+    WorkerPool,
+    fail_orphaned_trials,
+    optimize,
+    threads_per_worker,
+    torch_threads,
+)
+
+log = logging.getLogger(__name__)
+GAP_LIMIT = 0.05  # train minus validation metric above this (5 points of accuracy or r2) is overfitting
+BOUNDARY_SHARE = 0.02  # a best value this close to a range end suggests the range is too narrow
+MODEL_CHECKPOINT = "model.pt"
+
+
+def tune_hyperparams(spec: TuneHyperparamsSpec, job: JobContext) -> TuneHyperparamsResult:
+    started = time.perf_counter()
+    check_space(spec.space, spec.base)
+    check_sampler(spec)
+    import optuna
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    study_name = spec.study_name or f"tune-{job.run_id}"
+    storage_url = resolve_storage(spec.storage, job.workspace, study_name)
+    study = open_study(spec, open_storage(storage_url), study_name, seed=spec.seed)
+    fail_orphaned_trials(study)  # trials left RUNNING by an earlier call that died
+    before = publish_plan(study, spec, workspace=job.workspace, roots=job.roots, run_id=job.run_id)
+    reference = base_values(spec.space, spec.base)
+    enqueued = before == 0 and reference is not None and spec.sampler != "grid"
+    if enqueued:
+        study.enqueue_trial(reference)  # the base configuration is the search's first point of reference
+    progress = _Progress(spec, study, job, before)
+    progress.loading()
+    prepared, crashed = _run_trials(spec, study, job, storage_url, progress)
+    searched_s = time.perf_counter() - started
+
+    trials = study.get_trials(deepcopy=False)
+    maximize = spec.objectives[0].resolved_direction == "maximize"
+    best_first = ranked(trials, maximize)
+    result = TuneHyperparamsResult(study_name=study_name, storage=redact(storage_url), objectives=_labels(spec),
+                                   counts=count_trials(trials, before))
+    result.top_trials = [trial_row(t) for t in best_first[:MAX_TOP_TRIALS]]
+    verdicts = list(prepared.verdicts) + [_sealed_verdict(prepared), _health_verdict(result, crashed)]
+    if best_first:
+        best = best_first[0]
+        result.best_trial, result.best_params, result.best_value = best.number, dict(best.params), best.values[0]
+        result.importances = importances(study, len(best_first))
+        result.suggested_space = narrow_space(spec.space, best_first)
+        if len(spec.objectives) == 2:
+            result.pareto_front = pareto_front(study, maximize)
+        best_experiment = apply_overrides(spec.base, best.params, "space")
+        result.best_experiment = best_experiment.model_dump(mode="json", exclude_none=True)
+        fitted = _confirm(spec, prepared, job, best_experiment, result, progress,
+                          same_as_base=best.params == reference)
+        result.best_run_id = job.run_id
+        verdicts += [_gap_verdict(fitted), _significance_verdict(result.significance),
+                     *_boundary_verdicts(spec, result.best_params)]
+        base_trial = trials[before] if enqueued and len(trials) > before else None
+        base_value = base_trial.values[0] if base_trial and base_trial.state.name == "COMPLETE" else None
+        _write_plots(spec, trials, result, job, base_value)
+    result.verdicts = verdicts
+    result.curves = _curves(trials, maximize)
+    result.metrics = _metrics(result, searched_s, time.perf_counter() - started)
+    job.add_artifact("tune_trials.json", "report", json.dumps([trial_row(t).model_dump() for t in trials], indent=1))
+    result.summary = _summary(spec, result, searched_s)
+    result.artifacts = list(job.artifacts)
+    result.provenance = Provenance(
+        **prepared.provenance_fields(), seeds={"search": spec.seed, "significance": spec.seed + FRESH_SEED_OFFSET,
+                                               **prepared.seeds},
+        packages={name: metadata.version(name) for name in ("optuna", "torch")},
+        wall_time_s=round(time.perf_counter() - started, 3))
+    return result
+
+
+# --- trials ---------------------------------------------------------------------------------
+
+def _run_trials(spec: TuneHyperparamsSpec, study, job: JobContext, storage_url: str,
+                progress: _Progress) -> tuple[PreparedData, int]:
+    """Run the study's trials here and in n_workers - 1 worker processes; return the data and crashed workers.
+
+    The workers start first, so they load torch and the data while this process loads its own;
+    this process is a worker too (it has the data, and would otherwise sit idle).
+    """
+    threads = threads_per_worker(spec.n_workers)
+    pool = None
+    if spec.n_workers > 1:
+        pool = WorkerPool(storage_url, study.study_name, indices=range(1, spec.n_workers), threads=threads,
+                          seed=spec.seed, workspace=job.workspace, roots=job.roots, log_dir=job.run_dir)
+    try:
+        prepared = prepare_data(spec.base.data, job, field="base.data")
+
+        def after_trial(study, trial) -> None:
+            if pool is not None:
+                pool.check(study)
+            progress.report()
+
+        # One worker keeps the process's thread setting; several share the cores between them.
+        with torch_threads(threads) if pool is not None else contextlib.nullcontext():
+            optimize(study, spec, prepared, quiet_job(job), callbacks=[after_trial])
+        if pool is not None:
+            pool.wait(study, progress.report)  # the workers finish the trials they are running
+    finally:
+        if pool is not None:
+            pool.stop()
+            for worker in pool.workers:
+                job.add_artifact(worker.log_path.name, "log", worker.log_path)
+    return prepared, len(pool.crashed()) if pool is not None else 0
+
+
+class _Progress:
+    """One growing scale for the client (MCP wants progress to increase): the trials, then the runs
+    that confirm the best. Sent once per change: 'trial i/N, best x', then 'confirming: run j/R'."""
+
+    def __init__(self, spec: TuneHyperparamsSpec, study, job: JobContext, before: int):
+        self.study, self.job, self.before = study, job, before
+        self.n_trials = spec.n_trials
+        self.maximize = spec.objectives[0].resolved_direction == "maximize"
+        self.confirm_runs = confirm_runs(spec)
+        self.finished = 0
+        self.step = -1
+
+    def _send(self, step: int, total: int | None, message: str, **metrics: float) -> None:
+        if step > self.step:
+            self.step = step
+            self.job.progress(step, max(total, step) if total is not None else None, message, **metrics)
+
+    def loading(self) -> None:
+        self._send(0, self._total(), "loading the data")
+
+    def _total(self) -> int | None:
+        return None if self.n_trials is None else self.n_trials + self.confirm_runs
+
+    def report(self) -> None:
+        trials = self.study.get_trials(deepcopy=False)
+        self.finished = sum(t.state.is_finished() for t in trials[self.before:])
+        values = [t.values[0] for t in trials if t.state.name == "COMPLETE"]
+        message = f"trial {self.finished}/{self.n_trials}" if self.n_trials else f"trial {self.finished}"
+        if not values:
+            self._send(self.finished, self._total(), f"{message}, no trial complete yet")
+            return
+        best = max(values) if self.maximize else min(values)
+        self._send(self.finished, self._total(), f"{message}, best {best:.4f}", best=best)
+
+    def confirming(self, done: int, runs: int) -> None:
+        self._send(self.finished + done, (self.n_trials or self.finished) + runs,
+                   f"confirming the best: run {done}/{runs}")
+
+
+# --- confirming the best --------------------------------------------------------------------
+
+def _confirm(spec: TuneHyperparamsSpec, prepared: PreparedData, job: JobContext, best_experiment,
+             result: TuneHyperparamsResult, progress: _Progress, *, same_as_base: bool) -> FitResult:
+    """Retrain best (and base) for the paired test; save the best model as this job's run."""
+    trainer_job = quiet_job(job)
+    fresh = EvaluationRun(spec.seed + FRESH_SEED_OFFSET)
+    runs = confirm_runs(spec)
+    if spec.significance_seeds < 2:
+        result.significance = Significance(verdict="not_tested", metric=spec.objectives[0].metric)
+        fitted = train(best_experiment, trainer_job, prepared, fresh)
+    else:
+        best_as_base = best_experiment if not same_as_base else spec.base
+        retrained = retrain_both(spec, prepared, trainer_job, best_as_base,
+                                 on_run=lambda done, _: progress.confirming(done, runs))
+        result.significance = judge(retrained.base_scores, retrained.best_scores, spec.objectives[0],
+                                    compared_on=retrained.compared_on)
+        result.confirmed_value, result.confirmed_ci_low, result.confirmed_ci_high = (
+            round(v, 6) for v in confirmed_interval(retrained.best_scores))
+        fitted = (retrained.first_best_fit if retrained.compared_on == "seeds"
+                  else train(best_experiment, trainer_job, prepared, fresh))
+    progress.confirming(runs, runs)
+    save_model(fitted.loaded, job, checkpoint=MODEL_CHECKPOINT)
+    # The experiment rebuilds the input scaling (training rows' mean and std) the model expects.
+    job.add_artifact("best_experiment.json", "config", json.dumps(
+        {"experiment": best_experiment.model_dump(mode="json"), "seed": fitted.seed}, indent=1))
+    return fitted
+
+
+# --- verdicts -------------------------------------------------------------------------------
+
+def _sealed_verdict(prepared: PreparedData) -> Verdict:
+    return Verdict(check="test_split_sealed", status="pass",
+                   message="Trials, significance runs and the saved model used train and validation rows only; "
+                           "the test split was never opened.",
+                   evidence={"test_split_hash": prepared.splits.hashes["test"],
+                             "test_rows": prepared.splits.sizes["test"]})
+
+
+def _health_verdict(result: TuneHyperparamsResult, crashed_workers: int) -> Verdict:
+    counts = result.counts
+    evidence = {"complete": counts.complete, "pruned": counts.pruned, "failed": counts.failed,
+                "crashed_workers": crashed_workers}
+    if counts.complete == 0:
+        return Verdict(check="trials_completed", status="fail", evidence=evidence,
+                       message=f"No trial completed ({counts.failed} failed, {counts.pruned} pruned).",
+                       fix="Read counts.failure_reasons; fix the base experiment or shrink the space to values "
+                           "that train, then call again with the same study_name to extend the study.")
+    if counts.failed > counts.complete or crashed_workers:
+        return Verdict(check="trials_completed", status="warn", evidence=evidence,
+                       message=f"{counts.failed} of {counts.total} trials failed"
+                               + (f" and {crashed_workers} worker(s) crashed" if crashed_workers else "") + ".",
+                       fix="Read counts.failure_reasons and the tune-worker-*.log files in the run folder; "
+                           "exclude the ranges that fail from the space.")
+    return Verdict(check="trials_completed", status="pass", evidence=evidence,
+                   message=f"{counts.complete} trials completed, {counts.pruned} pruned, {counts.failed} failed.")
+
+
+def _gap_verdict(fitted: FitResult) -> Verdict:
+    name = fitted.metric_name
+    train_value, val_value = fitted.train_metrics[name], fitted.val_metrics[name]
+    gap = train_value - val_value
+    evidence = {"metric": name, "train": round(train_value, 4), "val": round(val_value, 4), "gap": round(gap, 4)}
+    if gap > GAP_LIMIT:
+        return Verdict(check="train_val_gap", status="warn", evidence=evidence,
+                       message=f"The best model overfits: train {name} {train_value:.3f} vs validation "
+                               f"{val_value:.3f} (gap {gap:.3f} > {GAP_LIMIT}).",
+                       fix="Add regularisation to the space (training.weight_decay up to 1e-2, log; model.dropout "
+                           "0 to 0.5) or search fewer training.epochs.")
+    return Verdict(check="train_val_gap", status="pass", evidence=evidence,
+                   message=f"The best model's train/validation {name} gap is {gap:.3f} (limit {GAP_LIMIT}).")
+
+
+def _significance_verdict(significance: Significance) -> Verdict:
+    s = significance
+    evidence = {"verdict": s.verdict, "gain": _maybe_round(s.gain), "ci_low": _maybe_round(s.ci_low),
+                "ci_high": _maybe_round(s.ci_high), "p_value": _maybe_round(s.p_value), "n": s.n,
+                "compared_on": s.compared_on}
+    if s.verdict == "better":
+        return Verdict(check="best_beats_base", status="pass", evidence=evidence,
+                       message=f"The best configuration beats the base on {s.n} {s.compared_on}: gain {s.gain:+.4f} "
+                               f"(95% CI {s.ci_low:+.4f} to {s.ci_high:+.4f}, p={s.p_value:.3g}).")
+    if s.verdict == "not_tested":
+        return Verdict(check="best_beats_base", status="warn", evidence=evidence,
+                       message="The best configuration was not compared with the base (significance_seeds=0).",
+                       fix="Call again with significance_seeds of 3 to 5 before adopting the new settings.")
+    if s.verdict == "worse":
+        return Verdict(check="best_beats_base", status="fail", evidence=evidence,
+                       message=f"Retrained on fresh {s.compared_on}, the search's best is worse than the base "
+                               f"(gain {s.gain:+.4f}, p={s.p_value:.3g}): its search score was luck.",
+                       fix="Keep the base configuration; search with seeds_per_trial 2-3 or cv_folds so trials "
+                           "are scored on less noise.")
+    return Verdict(check="best_beats_base", status="warn", evidence=evidence,
+                   message=f"No evidence that the best beats the base on {s.n} {s.compared_on}: gain {s.gain:+.4f} "
+                           f"(95% CI {s.ci_low:+.4f} to {s.ci_high:+.4f}, p={s.p_value:.3g}).",
+                   fix="Keep the base configuration, or raise significance_seeds (more pairs) and extend the "
+                       "study with the suggested_space.")
+
+
+def _boundary_verdicts(spec: TuneHyperparamsSpec, best_params: dict) -> list[Verdict]:
+    """A best value at the edge of its range: the optimum may lie outside the space."""
+    found = []
+    for name, param in spec.space.items():
+        if not isinstance(param, FloatParam | IntParam) or name not in best_params:
+            continue
+        axis = math.log if param.log else float
+        share = (axis(best_params[name]) - axis(param.low)) / (axis(param.high) - axis(param.low))
+        if BOUNDARY_SHARE < share < 1 - BOUNDARY_SHARE:
+            continue
+        edge, bound = ("low", param.low) if share <= BOUNDARY_SHARE else ("high", param.high)
+        found.append(Verdict(
+            check="best_at_range_edge", status="warn",
+            evidence={"parameter": name, "best": best_params[name], "edge": edge, "bound": bound},
+            message=f"The best {name} ({best_params[name]:.4g}) sits at the {edge} end of its range ({bound}).",
+            fix=f"Extend space.{name} beyond {bound} ({'down' if edge == 'low' else 'up'}) and extend the study."))
+    return found
+
+
+# --- pictures, curves, numbers, words -------------------------------------------------------
+
+def _write_plots(spec: TuneHyperparamsSpec, trials: list, result: TuneHyperparamsResult, job: JobContext,
+                 base_value: float | None) -> None:
+    maximize = spec.objectives[0].resolved_direction == "maximize"
+    job.add_artifact("tune_history.png", "plot", plots.history_png(trials, result.objectives[0], maximize, base_value))
+    if result.importances:
+        job.add_artifact("tune_importances.png", "plot", plots.importances_png(result.importances))
+    if len(spec.objectives) == 2:
+        job.add_artifact("tune_pareto.png", "plot", plots.pareto_png(
+            trials, {p.number for p in result.pareto_front}, result.objectives))
+
+
+def _curves(trials: list, maximize: bool) -> dict[str, Curve]:
+    complete = [(t.number, t.values[0]) for t in trials if t.state.name == "COMPLETE"]
+    if not complete:
+        return {}
+    numbers, values = [n for n, _ in complete], [v for _, v in complete]
+    best, running = [], None
+    for value in values:
+        running = value if running is None else (max(running, value) if maximize else min(running, value))
+        best.append(running)
+    return {"trial_value": Curve.from_series(numbers, values, x_label="trial"),
+            "best_so_far": Curve.from_series(numbers, best, x_label="trial")}
+
+
+def _metrics(result: TuneHyperparamsResult, searched_s: float, total_s: float) -> dict[str, float]:
+    counts, s = result.counts, result.significance
+    metrics = {"trials_total": counts.total, "trials_added": counts.added_by_this_call,
+               "trials_complete": counts.complete, "trials_pruned": counts.pruned, "trials_failed": counts.failed,
+               "search_seconds": round(searched_s, 2), "total_seconds": round(total_s, 2)}
+    optional = {"best_value": result.best_value, "confirmed_value": result.confirmed_value,
+                "gain_over_base": s.gain if s else None, "p_value": s.p_value if s else None}
+    metrics.update({k: round(float(v), 6) for k, v in optional.items() if v is not None})
+    return {k: float(v) for k, v in metrics.items()}
+
+
+def _labels(spec: TuneHyperparamsSpec) -> list[str]:
+    return [f"{o.metric}, {o.resolved_direction}" for o in spec.objectives]
+
+
+def _maybe_round(value: float | None) -> float | None:
+    return None if value is None else round(value, 6)
+
+
+def _summary(spec: TuneHyperparamsSpec, result: TuneHyperparamsResult, searched_s: float) -> str:
+    c = result.counts
+    first = (f"Ran {c.added_by_this_call} trials ({c.complete} complete, {c.pruned} pruned, {c.failed} failed in the "
+             f"study) with {spec.sampler}/{spec.pruner} on {spec.n_workers} worker(s) in {searched_s:.0f} s.")
+    if result.best_trial is None:
+        return first + " No trial completed, so there is no best configuration; see counts.failure_reasons."
+    second = (f" Best {spec.objectives[0].metric} {result.best_value:.4f} at trial {result.best_trial} "
+              f"({_describe(result.best_params)}).")
+    s = result.significance
+    if s is None or s.verdict == "not_tested":
+        third = f" Saved as run {result.best_run_id}; not compared with the base."
+    else:
+        word = {"better": "better than", "worse": "worse than", "not_significant": "not significantly better than"}
+        third = (f" Retrained on {s.n} fresh {s.compared_on} it scores {result.confirmed_value:.4f}, "
+                 f"{word[s.verdict]} the base (gain {s.gain:+.4f}, p={s.p_value:.2g}); saved as run "
+                 f"{result.best_run_id}.")
+    return first + second + third
+
+
+def _describe(values: dict) -> str:
+    return ", ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in values.items())

@@ -1,0 +1,225 @@
+"""Optuna's parts, chosen from the spec: sampler, pruner, storage, and the study they share.
+
+The study carries what a joining worker needs (the spec, the trial target, the deadline) as
+study user attributes, so ``ml-expert worker --storage URL --study-name NAME`` is enough to help.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import importlib.util
+import time
+from pathlib import Path
+from typing import Any
+
+from ml_expert.tools.errors import SpecError
+from ml_expert.tools.tune.schema import TuneHyperparamsSpec
+from ml_expert.tools.tune.space import grid
+
+SPEC_ATTR = "ml_expert.spec"
+TARGET_ATTR = "ml_expert.target_trials"
+DEADLINE_ATTR = "ml_expert.deadline_unix"
+WORKSPACE_ATTR = "ml_expert.workspace"
+ROOTS_ATTR = "ml_expert.roots"
+RUN_ID_ATTR = "ml_expert.run_id"
+RDB_SCHEMES = ("postgresql", "mysql", "sqlite")
+JOURNAL_SUFFIXES = (".journal", ".log")
+HEARTBEAT_INTERVAL_S = 10  # RDB only: a worker that stops beating for GRACE_PERIOD_S has its trial failed
+GRACE_PERIOD_S = 60
+
+
+class BudgetSpent(Exception):  # noqa: N818 - a signal to stop, not an error
+    """The study has all the trials it asked for, or its time is up: start no new trial."""
+
+
+# --- storage --------------------------------------------------------------------------------
+
+def resolve_storage(raw: str | None, workspace: Path, study_name: str) -> str:
+    """A journal file path or an RDB URL. Journal files live inside the workspace."""
+    if raw is None:
+        return str((workspace / "studies" / f"{study_name}.journal").resolve())
+    if "://" in raw:
+        scheme = raw.split("://", 1)[0].split("+", 1)[0]
+        if scheme not in RDB_SCHEMES:
+            raise SpecError("storage", f"unsupported database URL scheme in {redact(raw)!r}",
+                            "postgresql://user:password@host/db, mysql://..., sqlite:////abs/path.db, or a .journal path")
+        database = Path(raw.split(":///", 1)[-1])  # SQLAlchemy reads a relative path against the cwd: refuse it
+        if scheme == "sqlite" and not (database.is_absolute() and _inside(database, workspace)):
+            raise SpecError("storage", f"the SQLite file of {raw!r} is not inside the workspace",
+                            f"sqlite:///{workspace}/studies/<name>.db (an absolute path)")
+        return raw
+    path = Path(raw) if Path(raw).is_absolute() else workspace / raw
+    if not _inside(path, workspace) or path.suffix not in JOURNAL_SUFFIXES:
+        raise SpecError("storage", f"{raw!r} is not a journal file inside the workspace",
+                        f"a path ending in .journal under {workspace}, or an RDB URL")
+    return str(path.resolve())
+
+
+def _inside(path: Path, workspace: Path) -> bool:
+    return path.resolve().is_relative_to(workspace.resolve())
+
+
+def redact(url: str) -> str:
+    """The URL with its password hidden (journal paths come back unchanged)."""
+    if "://" not in url:
+        return url
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def is_rdb(url: str) -> bool:
+    return "://" in url
+
+
+def open_storage(url: str):
+    """A storage that refuses to create trials past the study's target or deadline.
+
+    Journal file (default): one machine, fast, exact trial count (claims serialised by a file
+    lock). RDB: several machines, with Optuna's heartbeat failing the trials of dead workers.
+    """
+    from optuna.storages import JournalStorage, RDBStorage
+    from optuna.storages.journal import JournalFileBackend
+
+    if is_rdb(url):
+        if url.startswith("sqlite"):
+            Path(url.split(":///", 1)[-1]).parent.mkdir(parents=True, exist_ok=True)
+
+        class BudgetedRDBStorage(RDBStorage):
+            # Optuna's cache in front of an RDB storage calls this private method, not create_new_trial.
+            def _create_new_trial(self, study_id: int, template_trial=None):
+                if template_trial is None:  # enqueued trials are part of the plan, not a new claim
+                    _check_budget(self, study_id)
+                return super()._create_new_trial(study_id, template_trial)
+
+        # SQLite is one machine's file: the pid check finds dead workers, and a heartbeat thread
+        # writing beside the trial's own writes stalls on SQLite's database lock.
+        heartbeat = {} if url.startswith("sqlite") else {"heartbeat_interval": HEARTBEAT_INTERVAL_S,
+                                                         "grace_period": GRACE_PERIOD_S}
+        try:
+            return BudgetedRDBStorage(url, **heartbeat)
+        except ImportError as error:
+            raise SpecError("storage", f"the database driver for {redact(url)!r} is not installed: {error}",
+                            "install the driver on the server (e.g. psycopg2-binary for postgresql), or use "
+                            "the default journal file") from error
+        except Exception as error:  # sqlalchemy's OperationalError and kin: the database cannot be reached
+            raise SpecError("storage", f"cannot open {redact(url)!r}: {type(error).__name__}: {error}"[:400],
+                            "a reachable database URL, or the default journal file") from error
+
+    class BudgetedJournalStorage(JournalStorage):
+        def create_new_trial(self, study_id: int, template_trial=None) -> int:
+            if template_trial is not None:
+                return super().create_new_trial(study_id, template_trial)
+            # Count and create under one lock, so parallel workers never overshoot the target.
+            with _file_lock(Path(url + ".claim")):
+                _check_budget(self, study_id)
+                return super().create_new_trial(study_id, template_trial)
+
+    Path(url).parent.mkdir(parents=True, exist_ok=True)
+    return BudgetedJournalStorage(JournalFileBackend(url))
+
+
+@contextlib.contextmanager
+def _file_lock(path: Path):
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # released by the OS if this process dies
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _check_budget(storage, study_id: int) -> None:
+    attrs = storage.get_study_user_attrs(study_id)
+    deadline, target = attrs.get(DEADLINE_ATTR), attrs.get(TARGET_ATTR)
+    if deadline is not None and time.time() >= deadline:
+        raise BudgetSpent("the study's time budget is spent")
+    if target is not None and len(storage.get_all_trials(study_id, deepcopy=False)) >= target:
+        raise BudgetSpent(f"the study has its {target} trials")
+
+
+# --- sampler and pruner -------------------------------------------------------------------
+
+def make_sampler(spec: TuneHyperparamsSpec, seed: int):
+    import optuna
+
+    if spec.sampler == "random":
+        return optuna.samplers.RandomSampler(seed=seed)
+    if spec.sampler == "grid":
+        return optuna.samplers.GridSampler(grid(spec.space), seed=seed)
+    if spec.sampler == "cmaes":
+        return optuna.samplers.CmaEsSampler(seed=seed, warn_independent_sampling=False)
+    if spec.sampler == "gp":
+        return optuna.samplers.GPSampler(seed=seed, n_startup_trials=_startup_trials(spec),
+                                         warn_independent_sampling=False)
+    return optuna.samplers.TPESampler(seed=seed, n_startup_trials=_startup_trials(spec))
+
+
+def _startup_trials(spec: TuneHyperparamsSpec) -> int:
+    # Optuna's 10 random start-up trials would be half of a 20-trial budget; a quarter explores enough.
+    return 10 if spec.n_trials is None else min(10, max(4, spec.n_trials // 4))
+
+
+def check_sampler(spec: TuneHyperparamsSpec) -> None:
+    """Refuse combinations the sampler cannot do, before any worker starts."""
+    if spec.sampler == "cmaes":
+        if importlib.util.find_spec("cmaes") is None:
+            raise SpecError("sampler", "cmaes needs the 'cmaes' package, which is not installed",
+                            "sampler 'tpe' or 'gp', or `pip install cmaes` on the server")
+        if len(spec.objectives) > 1:
+            raise SpecError("sampler", "cmaes optimises one objective", "'tpe', 'random', 'grid' or 'gp'")
+
+
+def prunes(spec: TuneHyperparamsSpec) -> bool:
+    """Pruning needs one objective with per-epoch values (Optuna cannot prune multi-objective studies)."""
+    return (spec.pruner != "none" and len(spec.objectives) == 1
+            and spec.objectives[0].metric in ("val_metric", "val_loss"))
+
+
+def make_pruner(spec: TuneHyperparamsSpec):
+    import optuna
+
+    if not prunes(spec):
+        return optuna.pruners.NopPruner()
+    if spec.pruner == "median":
+        return optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=spec.min_epochs_before_pruning)
+    if spec.pruner == "hyperband":
+        return optuna.pruners.HyperbandPruner(min_resource=spec.min_epochs_before_pruning, reduction_factor=3)
+    return optuna.pruners.SuccessiveHalvingPruner(min_resource=spec.min_epochs_before_pruning, reduction_factor=3)
+
+
+# --- the study ----------------------------------------------------------------------------
+
+def directions(spec: TuneHyperparamsSpec) -> list[str]:
+    return [objective.resolved_direction for objective in spec.objectives]
+
+
+def open_study(spec: TuneHyperparamsSpec, storage, study_name: str, *, seed: int):
+    """Create the study, or load it when it exists (same objectives required)."""
+    import optuna
+
+    try:
+        existing = optuna.load_study(study_name=study_name, storage=storage)
+    except KeyError:
+        return optuna.create_study(study_name=study_name, storage=storage, directions=directions(spec),
+                                   sampler=make_sampler(spec, seed), pruner=make_pruner(spec))
+    had = [d.name.lower() for d in existing.directions]
+    if had != directions(spec):
+        raise SpecError("objectives", f"study {study_name!r} exists with directions {had}; this call asks for "
+                                      f"{directions(spec)}", "the study's objectives, or a new study_name")
+    return optuna.load_study(study_name=study_name, storage=storage, sampler=make_sampler(spec, seed),
+                             pruner=make_pruner(spec))
+
+
+def publish_plan(study, spec: TuneHyperparamsSpec, *, workspace: Path, roots: list[Path], run_id: str) -> int:
+    """Write what joining workers need into the study; return how many trials it held before."""
+    before = len(study.get_trials(deepcopy=False))
+    target = before + spec.n_trials if spec.n_trials is not None else None
+    deadline = time.time() + spec.time_budget_s if spec.time_budget_s is not None else None
+    values: dict[str, Any] = {SPEC_ATTR: spec.model_dump(mode="json"), TARGET_ATTR: target,
+                              DEADLINE_ATTR: deadline, WORKSPACE_ATTR: str(workspace),
+                              ROOTS_ATTR: [str(r) for r in roots], RUN_ID_ATTR: run_id}
+    for key, value in values.items():
+        study.set_user_attr(key, value)
+    return before
