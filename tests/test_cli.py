@@ -34,10 +34,13 @@ def test_call_reports_bad_input_with_the_field(tmp_path):
     assert "data.source.path: 'x.csv' cannot be read: the server was started without --root" in bad_field.stderr
 
 
-def test_demo_runs_the_tools_and_writes_a_report(tmp_path):
+def test_demo_runs_the_four_tools_and_writes_a_report(tmp_path):
     done = ml_expert("demo", "--workspace", str(tmp_path), timeout=600)
     assert done.returncode == 0, done.stderr
     report = (tmp_path / "demo-report.md").read_text()
     assert report.startswith("# ml-expert demo")
-    assert "| class_imbalance | fail |" in report and "| drift | fail |" in report
+    for tool in ("audit_data", "implement_architecture", "diagnose_training", "tune_hyperparams", "profile_inference"):
+        assert f"`{tool}` → run `{tool}-" in report
+    assert "Most likely cause: lr_too_high" in report  # the planted problem is found
+    assert "'fixed': True" in report  # and its fix proven
     assert "Wall time:" in report
