@@ -6,13 +6,13 @@ Without them these tests skip; under CI they must be present.
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
+
+from tests.http_server import serving_http
 
 HERE = Path(__file__).resolve().parent
 CLIENTS = Path(os.environ.get("ML_EXPERT_CLIENTS", HERE.parent / ".clients"))
@@ -73,24 +73,8 @@ def test_typescript_sdk_validates_every_structured_result(tmp_path):
 
 @pytest.fixture(scope="module")
 def local_http_server(tmp_path_factory):
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    workspace = tmp_path_factory.mktemp("ws")
-    process = subprocess.Popen([sys.executable, "-m", "ml_expert", "serve", "--http", f"127.0.0.1:{port}",
-                                "--no-auth", "--workspace", str(workspace), "--tracking", "none"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            assert process.poll() is None and time.monotonic() < deadline, process.stderr.read()
-            time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}/mcp"
-    process.terminate()
-    process.wait(timeout=10)
+    with serving_http(tmp_path_factory.mktemp("ws"), "--no-auth") as url:
+        yield url
 
 
 @pytest.mark.parametrize("scenario", CONFORMANCE_SCENARIOS)

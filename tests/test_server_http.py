@@ -1,15 +1,15 @@
 """HTTP mode as deployed: the real command, a bearer token, Host and Origin checks."""
 
 import os
-import socket
 import subprocess
 import sys
-import time
 
 import httpx2
 import pytest
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
+
+from tests.http_server import serving_http
 
 TOKEN = "test-token-0123456789abcdef"
 INITIALIZE = {"jsonrpc": "2.0", "id": 1, "method": "initialize",
@@ -18,32 +18,10 @@ INITIALIZE = {"jsonrpc": "2.0", "id": 1, "method": "initialize",
 MCP_HEADERS = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def http_server(tmp_path_factory):
-    port = free_port()
-    workspace = tmp_path_factory.mktemp("ws")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "ml_expert", "serve", "--http", f"127.0.0.1:{port}", "--workspace", str(workspace),
-         "--tracking", "none"], env={**os.environ, "ML_EXPERT_TOKEN": TOKEN},
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            assert process.poll() is None, process.stderr.read().decode()
-            assert time.monotonic() < deadline, "server did not start listening"
-            time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}/mcp"
-    process.terminate()
-    process.wait(timeout=10)
+    with serving_http(tmp_path_factory.mktemp("ws"), env={"ML_EXPERT_TOKEN": TOKEN}) as url:
+        yield url
 
 
 def post(url: str, headers: dict) -> httpx2.Response:
