@@ -69,6 +69,8 @@ def test_typescript_sdk_validates_every_structured_result(tmp_path):
     assert done.returncode == 0, done.stderr[-3000:]
     report = json.loads(done.stdout)
     assert report["missing"] == [] and len(report["checked"]) == len(CALLS)
+    # Agents pay for every token: each answer stays under 20 KB of JSON (DESIGN.md).
+    assert max(report["bytes"].values()) < 20_000, report["bytes"]
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ await client.connect(new StdioClientTransport({ command, args, stderr: "ignore" 
 const { tools } = await client.listTools();
 const ids = {};
 const fill = (value) => JSON.parse(JSON.stringify(value).replace(/"\$(job_id|run_id)"/g, (_, key) => JSON.stringify(ids[key])));
-const report = { checked: [], missing: [] };
+const report = { checked: [], missing: [], bytes: {} };
 
 for (const call of calls) {
   const tool = tools.find((t) => t.name === call.tool);
@@ -25,6 +25,7 @@ for (const call of calls) {
   ids.job_id ??= result.structuredContent?.job_id;
   ids.run_id ??= result.structuredContent?.run_id;
   report.checked.push(call.tool);
+  report.bytes[call.tool] = JSON.stringify(result.structuredContent).length;
 }
 report.missing = tools.map((t) => t.name).filter((name) => !report.checked.includes(name));
 await client.close();

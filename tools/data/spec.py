@@ -16,7 +16,7 @@ class _Strict(BaseModel):
 class BundledSource(_Strict):
     """A dataset that ships with scikit-learn and loads without network."""
 
-    kind: Literal["bundled"] = "bundled"
+    kind: Literal["bundled"] = Field(default="bundled", description="Selects a bundled dataset.")
     name: Literal["digits", "breast_cancer", "wine", "iris", "diabetes"] = Field(
         description="digits (1797x64, 10 classes), breast_cancer (569x30, 2), wine (178x13, 3), "
                     "iris (150x4, 3), diabetes (442x10, regression).")
@@ -25,10 +25,10 @@ class BundledSource(_Strict):
 class SyntheticSource(_Strict):
     """A generated dataset whose faults are set by knobs (imbalance, label noise, shift)."""
 
-    kind: Literal["synthetic"] = "synthetic"
-    task: Literal["classification", "regression"] = "classification"
-    n_samples: int = Field(default=1000, ge=20, le=1_000_000)
-    n_features: int = Field(default=20, ge=1, le=10_000)
+    kind: Literal["synthetic"] = Field(default="synthetic", description="Selects generated data.")
+    task: Literal["classification", "regression"] = Field(default="classification", description="What the target is.")
+    n_samples: int = Field(default=1000, ge=20, le=1_000_000, description="Rows generated.")
+    n_features: int = Field(default=20, ge=1, le=10_000, description="Feature columns generated.")
     n_informative: int | None = Field(default=None, ge=1, description="Default: half the features, at least 1.")
     n_classes: int = Field(default=2, ge=2, le=1000, description="Classification only.")
     imbalance_ratio: float = Field(default=1.0, ge=1.0, le=1000.0,
@@ -49,7 +49,7 @@ class SyntheticSource(_Strict):
 class FileSource(_Strict):
     """A table or arrays in a file under one of the server's roots."""
 
-    kind: Literal["file"] = "file"
+    kind: Literal["file"] = Field(default="file", description="Selects a file under the server's roots.")
     path: str = Field(description="CSV, Parquet, NPY or NPZ file; relative paths are taken under the roots.")
     target: str = Field(description="CSV/Parquet: the target column. NPZ: the array holding the targets "
                                     "(features come from 'X' or the only other array). NPY: the index of "
@@ -65,8 +65,9 @@ DataSource = Annotated[BundledSource | SyntheticSource | FileSource, Field(discr
 class SplitSpec(_Strict):
     """How rows are split. The same data, ratios and seed always give the same split."""
 
-    val_fraction: float = Field(default=0.15, gt=0.0, lt=0.9)
-    test_fraction: float = Field(default=0.15, gt=0.0, lt=0.9)
+    val_fraction: float = Field(default=0.15, gt=0.0, lt=0.9, description="Share of rows for validation.")
+    test_fraction: float = Field(default=0.15, gt=0.0, lt=0.9,
+                                 description="Share of rows for the sealed test split.")
     stratify: bool = Field(default=True, description="Keep class proportions in every split (classification only).")
     seed: int = Field(default=0, description="Split seed; recorded with the split hashes.")
 
@@ -81,5 +82,5 @@ class SplitSpec(_Strict):
 class DataSpec(_Strict):
     """A dataset and how to split it into train, validation and (sealed) test."""
 
-    source: DataSource
+    source: DataSource = Field(description="Where the rows come from: bundled, synthetic or file (by `kind`).")
     split: SplitSpec = Field(default_factory=SplitSpec)

@@ -60,7 +60,7 @@ class _Strict(BaseModel):
 class ExperimentMode(_Strict):
     """Train a model (built-in, run or code) on a data spec with probes, then prove the top fix."""
 
-    kind: Literal["experiment"] = "experiment"
+    kind: Literal["experiment"] = Field(default="experiment", description="Selects experiment mode.")
     experiment: ExperimentSpec = Field(description="Model, data and training config to diagnose.")
     max_steps: int = Field(default=1500, ge=10, le=200_000,
                            description="Budget: optimizer steps per run (the fix is re-run on the same budget).")
@@ -70,7 +70,7 @@ class ExperimentMode(_Strict):
 class ScriptMode(_Strict):
     """Run the user's own training script, unmodified, under global probes."""
 
-    kind: Literal["script"] = "script"
+    kind: Literal["script"] = Field(default="script", description="Selects script mode.")
     script: str = Field(description="Path of the training script (.py) under the server's roots.")
     args: list[str] = Field(default_factory=list, description="Command-line arguments for the script.")
     max_steps: int = Field(default=300, ge=5, le=100_000,
@@ -81,7 +81,7 @@ class ScriptMode(_Strict):
 class HistoryMode(_Strict):
     """Read curves only: a CSV or JSON log of per-step/epoch metrics, or a wandb offline run folder."""
 
-    kind: Literal["history"] = "history"
+    kind: Literal["history"] = Field(default="history", description="Selects history mode.")
     path: str = Field(description="CSV, JSON / JSON-lines file, or a wandb offline run folder "
                                   "(wandb/offline-run-*) under the server's roots.")
     task: Literal["classification", "regression"] | None = Field(

@@ -24,23 +24,23 @@ class _Strict(BaseModel):
 class TabularInput(_Strict):
     """One flat vector of numbers per sample."""
 
-    kind: Literal["tabular"]
+    kind: Literal["tabular"] = Field(description="Selects flat feature vectors.")
     num_features: int = Field(ge=1, le=1_000_000, description="Length of one sample's feature vector.")
 
 
 class ImageInput(_Strict):
     """An image per sample, channels first (C x H x W)."""
 
-    kind: Literal["image"]
+    kind: Literal["image"] = Field(description="Selects images.")
     channels: int = Field(ge=1, le=256, description="C, e.g. 1 for grayscale, 3 for RGB.")
-    height: int = Field(ge=1, le=4096)
-    width: int = Field(ge=1, le=4096)
+    height: int = Field(ge=1, le=4096, description="H, pixels.")
+    width: int = Field(ge=1, le=4096, description="W, pixels.")
 
 
 class TokenInput(_Strict):
     """A sequence of integer token ids per sample."""
 
-    kind: Literal["tokens"]
+    kind: Literal["tokens"] = Field(description="Selects token sequences.")
     vocab_size: int = Field(ge=2, le=10_000_000, description="Number of distinct token ids (ids run 0..vocab_size-1).")
     seq_len: int = Field(ge=1, le=65_536, description="Tokens per sample; for a language model, its context length.")
 
@@ -53,21 +53,21 @@ InputSpec = Annotated[TabularInput | ImageInput | TokenInput, Field(discriminato
 class ClassesOutput(_Strict):
     """One logit per class (classification, trained with cross-entropy)."""
 
-    kind: Literal["classes"]
-    num_classes: int = Field(ge=2, le=1_000_000)
+    kind: Literal["classes"] = Field(description="Selects classification.")
+    num_classes: int = Field(ge=2, le=1_000_000, description="Number of classes C.")
 
 
 class RegressionOutput(_Strict):
     """Real-valued targets (regression, trained with mean squared error)."""
 
-    kind: Literal["regression"]
-    num_targets: int = Field(default=1, ge=1, le=100_000)
+    kind: Literal["regression"] = Field(description="Selects regression.")
+    num_targets: int = Field(default=1, ge=1, le=100_000, description="Real-valued outputs per sample.")
 
 
 class NextTokenOutput(_Strict):
     """Logits over the input vocabulary at every position (causal language model)."""
 
-    kind: Literal["next_token"]
+    kind: Literal["next_token"] = Field(description="Selects next-token prediction.")
 
 
 OutputSpec = Annotated[ClassesOutput | RegressionOutput | NextTokenOutput, Field(discriminator="kind")]
@@ -104,13 +104,13 @@ _DROPOUT = "Dropout probability; default 0.0."
 
 
 class _Builtin(_Described):
-    kind: Literal["builtin"]
+    kind: Literal["builtin"] = Field(description="Selects a built-in family.")
 
 
 class MLPModel(_Builtin):
     """Multilayer perceptron: [Linear -> norm -> activation -> dropout] x depth -> Linear. Images are flattened."""
 
-    family: Literal["mlp"]
+    family: Literal["mlp"] = Field(description="The model family.")
     depth: int | None = Field(default=None, ge=1, le=64, description="Hidden layers. " + _DEPTH + " Default 2.")
     width: int | None = Field(default=None, ge=1, le=65_536, description="Units per hidden layer. " + _WIDTH)
     activation: Activation | None = Field(default=None, description="Default relu.")
@@ -121,7 +121,7 @@ class MLPModel(_Builtin):
 class CNNModel(_Builtin):
     """Plain convolutional net: [Conv -> norm -> activation -> MaxPool 2] x depth -> global average pool -> Linear."""
 
-    family: Literal["cnn"]
+    family: Literal["cnn"] = Field(description="The model family.")
     depth: int | None = Field(default=None, ge=1, le=12,
                               description="Conv stages; each halves the image. Default: as many as the image "
                                           "size allows, at most 4.")
@@ -142,7 +142,7 @@ class CNNModel(_Builtin):
 class ResNetModel(_Builtin):
     """ResNet of basic blocks (two 3x3 convs and a skip); stages double the channels and halve the image."""
 
-    family: Literal["resnet"]
+    family: Literal["resnet"] = Field(description="The model family.")
     blocks_per_stage: list[int] | None = Field(
         default=None, min_length=1, max_length=6,
         description="Basic blocks in each stage, e.g. [2, 2, 2, 2] (ResNet-18 layout). Default: 2 per stage, "
@@ -180,7 +180,7 @@ class _TransformerShape(_Builtin):
 class TransformerEncoderModel(_TransformerShape):
     """Transformer encoder over tokens (bidirectional attention, pre-norm), pooled, then a head."""
 
-    family: Literal["transformer_encoder"]
+    family: Literal["transformer_encoder"] = Field(description="The model family.")
     pooling: Literal["mean", "cls"] | None = Field(
         default=None, description="mean over positions, or a learned [CLS] token; default mean.")
 
@@ -188,7 +188,7 @@ class TransformerEncoderModel(_TransformerShape):
 class DecoderLMModel(_TransformerShape):
     """GPT-style decoder-only language model: causal self-attention blocks, next-token logits."""
 
-    family: Literal["decoder_lm"]
+    family: Literal["decoder_lm"] = Field(description="The model family.")
     tie_embeddings: bool | None = Field(
         default=None, description="Share the token embedding with the output layer (GPT-2 does); default true.")
 
@@ -196,7 +196,7 @@ class DecoderLMModel(_TransformerShape):
 class RNNModel(_Builtin):
     """Embedding -> stacked LSTM or GRU -> head on the last step (classifier) or every step (language model)."""
 
-    family: Literal["lstm", "gru"]
+    family: Literal["lstm", "gru"] = Field(description="The model family.")
     depth: int | None = Field(default=None, ge=1, le=16, description="Stacked recurrent layers; default 2.")
     width: int | None = Field(default=None, ge=1, le=16_384, description="Hidden size. " + _WIDTH)
     embedding_dim: int | None = Field(default=None, ge=1, le=16_384, description="Default: the hidden size.")
@@ -217,7 +217,7 @@ FAMILY_NAMES = ("mlp", "cnn", "resnet", "transformer_encoder", "decoder_lm", "ls
 class CodeModel(_Described):
     """A factory in agent-written code that returns a torch.nn.Module."""
 
-    kind: Literal["code"]
+    kind: Literal["code"] = Field(description="Selects agent-written code.")
     target: str = Field(pattern=r"^.+\.py:[A-Za-z_][A-Za-z0-9_]*$",
                         description="'path/to/file.py:factory', the file under one of the server's roots.")
     kwargs: dict[str, Any] = Field(default_factory=dict,
@@ -227,7 +227,7 @@ class CodeModel(_Described):
 class RunModel(_Strict):
     """The model an earlier run saved (its config and checkpoint)."""
 
-    kind: Literal["run"]
+    kind: Literal["run"] = Field(description="Selects the model an earlier run saved.")
     run_id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=128,
                         description="run_id of an implement_architecture run (or a later tool that saved a model).")
 

@@ -34,7 +34,7 @@ class InputShape(_Strict):
     shape: list[Annotated[int, Field(ge=1)]] = Field(
         min_length=1, max_length=5, description="Per-sample shape, e.g. [64] for 64 features, [3, 32, 32] "
                                                 "for an image, [128] for 128 tokens.")
-    dtype: InputDtype = "float32"
+    dtype: InputDtype = Field(default="float32", description="Element type of the input.")
     high: int | None = Field(default=None, ge=2, description="Integer inputs (token ids): random values are "
                                                              "drawn from [0, high), e.g. the vocabulary size.")
 
@@ -42,7 +42,7 @@ class InputShape(_Strict):
 class ExportedModelFile(_Strict):
     """A model already exported to a file: a torch.export program (.pt2) or an ONNX graph (.onnx)."""
 
-    kind: Literal["exported"]
+    kind: Literal["exported"] = Field(description="Selects an exported .pt2 or .onnx file.")
     path: str = Field(description="A .pt2 file (torch.export.save) or a .onnx file under the server's roots; "
                                   "relative paths are taken under the roots. The model must take one tensor.")
     input: InputShape | None = Field(
@@ -61,7 +61,7 @@ class Budgets(_Strict):
 
     latency_ms: float | None = Field(default=None, gt=0, description="Most milliseconds per call at "
                                                                      "`latency_percentile`.")
-    latency_percentile: Percentile = "p95"
+    latency_percentile: Percentile = Field(default="p95", description="The percentile latency_ms limits.")
     min_throughput: float | None = Field(default=None, gt=0, description="Fewest samples per second.")
     max_size_mb: float | None = Field(default=None, gt=0, description="Largest model size on disk, in MB.")
     max_memory_mb: float | None = Field(default=None, gt=0, description="Largest serving memory "
@@ -97,8 +97,8 @@ class ProfileInferenceSpec(ToolSpec):
                                   "Default: the model's own `data` if it names one, else random inputs, "
                                   "compared with fp32 eager's own outputs.")
     batch_sizes: list[Annotated[int, Field(ge=1, le=4096)]] = Field(
-        default_factory=lambda: [1, 8, 64], min_length=1, max_length=8)
-    device: Literal["cpu", "cuda"] = "cpu"
+        default_factory=lambda: [1, 8, 64], min_length=1, max_length=8, description="Batch sizes to measure.")
+    device: Literal["cpu", "cuda"] = Field(default="cpu", description="Where to run; cuda needs a GPU.")
     threads: int | None = Field(default=None, ge=1, description="Intra-op threads, pinned in every worker "
                                                                 "process. Default: every core this "
                                                                 "process may use.")

@@ -25,7 +25,7 @@ class TrainingConfig(BaseModel):
         default="constant", description="constant; cosine decay to 0; step (x0.1 at 50% and 75% of the steps); "
                                         "warmup_cosine (linear warmup over warmup_steps, then cosine); onecycle.")
     warmup_steps: int = Field(default=0, ge=0, le=1_000_000, description="Used by warmup_cosine.")
-    batch_size: int = Field(default=64, ge=1, le=1_000_000)
+    batch_size: int = Field(default=64, ge=1, le=1_000_000, description="Rows per optimizer step.")
     epochs: int = Field(default=20, ge=1, le=100_000, description="Passes over the training rows.")
     max_steps: int | None = Field(default=None, ge=1, le=10_000_000,
                                   description="Stop after this many optimizer steps even if epochs remain.")

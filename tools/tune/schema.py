@@ -25,9 +25,9 @@ class _Strict(BaseModel):
 class FloatParam(_Strict):
     """A real number in [low, high]; log=true samples evenly in log space (learning rates, decays)."""
 
-    type: Literal["float"]
-    low: float
-    high: float
+    type: Literal["float"] = Field(description="Selects a float range.")
+    low: float = Field(description="Smallest value.")
+    high: float = Field(description="Largest value.")
     log: bool = Field(default=False, description="Sample log-uniformly; needs low > 0. Use for lr, weight_decay.")
     step: float | None = Field(default=None, gt=0.0, description="Only values low + k*step (not with log). The grid "
                                                                  "sampler needs a step, or takes 5 points.")
@@ -46,9 +46,9 @@ class FloatParam(_Strict):
 class IntParam(_Strict):
     """An integer in [low, high] (both included), every `step`-th value; log=true for widths and sizes."""
 
-    type: Literal["int"]
-    low: int
-    high: int
+    type: Literal["int"] = Field(description="Selects an integer range.")
+    low: int = Field(description="Smallest value.")
+    high: int = Field(description="Largest value.")
     step: int = Field(default=1, ge=1, description="Only values low + k*step.")
     log: bool = Field(default=False, description="Sample log-uniformly; needs low >= 1 and step 1. Use for widths.")
 
@@ -64,7 +64,7 @@ class IntParam(_Strict):
 class CategoricalParam(_Strict):
     """One of a list of values (strings, numbers, booleans or null)."""
 
-    type: Literal["categorical"]
+    type: Literal["categorical"] = Field(description="Selects a list of choices.")
     choices: list[Choice] = Field(min_length=1, description="e.g. ['adamw', 'sgd'] or [0.0, 0.1, 0.3].")
 
     @model_validator(mode="after")
