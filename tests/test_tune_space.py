@@ -120,7 +120,7 @@ def test_storage_defaults_to_a_journal_in_the_workspace_and_refuses_paths_outsid
     assert redact("postgresql://u:secret@db/optuna") == "postgresql://u:***@db/optuna"
 
 
-@pytest.mark.parametrize("sampler", ["tpe", "random", "grid", "gp"])
+@pytest.mark.parametrize("sampler", ["tpe", "random", "grid", "gp", "cmaes"])
 def test_every_sampler_and_pruner_is_built(sampler):
     for pruner in ("asha", "hyperband", "median", "none"):
         spec = _spec(sampler=sampler, pruner=pruner)
