@@ -16,6 +16,7 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY server ./server
 COPY tools ./tools
+COPY prompts ./prompts
 RUN pip install --extra-index-url "${TORCH_INDEX_URL}" . \
     && useradd --create-home --uid 1000 mlexpert \
     && mkdir -p /workspace /data \

@@ -1,5 +1,6 @@
 """The installed package matches the tree: every folder with an __init__.py is listed in pyproject."""
 
+import re
 import tomllib
 from pathlib import Path
 
@@ -17,3 +18,10 @@ def test_every_sub_package_is_listed_in_pyproject():
                 continue
             found.add(".".join((package, *relative)))
     assert found == listed
+
+
+def test_the_docker_image_copies_every_package_folder():
+    # The image cannot be built on this machine; this catches the mistake that would break it.
+    mapped = set(tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["package-dir"].values())
+    copied = set(re.findall(r"^COPY (\S+) \./\S+$", (REPO / "Dockerfile").read_text(), re.MULTILINE))
+    assert mapped <= copied
