@@ -134,15 +134,6 @@ class Store:
             self._db.execute("INSERT OR IGNORE INTO splits VALUES (?, ?)",
                              (version, json.dumps(split_hashes, sort_keys=True)))
 
-    def get_dataset(self, version: str) -> dict[str, Any] | None:
-        rows = self._execute("SELECT * FROM datasets WHERE version = ?", (version,))
-        if not rows:
-            return None
-        dataset = rows[0]
-        dataset["splits"] = [r["split_hashes"] for r in
-                             self._execute("SELECT split_hashes FROM splits WHERE dataset_version = ?", (version,))]
-        return dataset
-
     def record_test_opening(self, opening: TestOpening) -> list[TestOpening]:
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")

@@ -18,7 +18,6 @@ from ml_expert.tools.data.targets import encode_target
 from ml_expert.tools.errors import SpecError
 
 TABLE_SUFFIXES = (".csv", ".parquet", ".pq")
-ARRAY_SUFFIXES = (".npy", ".npz")
 ACCEPTED_FORMATS = "a .csv, .parquet (.pq), .npy or .npz file"
 
 

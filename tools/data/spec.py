@@ -6,8 +6,6 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-BUNDLED_DATASETS = ("digits", "breast_cancer", "wine", "iris", "diabetes")
-
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")

@@ -13,8 +13,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-PERCENTILES = (50, 90, 95, 99)
-
 
 @dataclass(frozen=True)
 class LatencyStats:
