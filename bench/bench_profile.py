@@ -1,21 +1,29 @@
 """Figures for profile_inference (issue 6).
 
 1. On three models (MLP, CNN, small transformer) the tool's eager p50 agrees with
-   torch.utils.benchmark.Timer, run here in this process at the same thread count, within +-10%.
-   (Every row also carries the Timer median taken inside its own worker: that agreement is shown too.)
+   torch.utils.benchmark.Timer at the same thread count within +-10%: the median ratio over
+   interleaved rounds. The reference runs in a fresh process, as the tool's workers do: at large
+   batch sizes glibc's malloc makes a fresh process 20-25% slower than a long-lived one whose
+   heap keeps freed memory (shown beside it, with the malloc_no_trim variant that closes the gap).
+   Every row also carries the Timer median taken inside its own worker.
 2. A default profile of a small model, torch.compile included, finishes within 60 s.
 3. The best variant's speedup over eager, per model.
 
-Usage: .venv/bin/python bench/bench_profile.py [--threads 1] [--max-seconds 0.5]
+Usage: .venv/bin/python bench/bench_profile.py [--threads 1] [--max-seconds 0.5] [--rounds 5]
 The machine is shared: the CPU load before each run is printed beside the figures.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 MODELS = {
@@ -65,6 +73,43 @@ def profile(ref: dict, root: Path, **fields):
     return result, time.perf_counter() - started
 
 
+def fresh_timer_p50_ms(name: str, threads: int) -> dict[int, float]:
+    """Timer's medians for every batch size, taken in a new Python process (spawned, nothing
+    preloaded) with the thread count in its environment, as the tool's workers have it."""
+    env = {**os.environ, "OMP_NUM_THREADS": str(threads), "MKL_NUM_THREADS": str(threads)}
+    done = subprocess.run([sys.executable, __file__, "--timer-for", name, "--threads", str(threads)],
+                          capture_output=True, text=True, env=env, check=True)
+    return {int(batch): ms for batch, ms in json.loads(done.stdout.splitlines()[-1]).items()}
+
+
+@dataclass(frozen=True)
+class Agreement:
+    tool_ms: float  # the tool's eager p50 (a fresh worker process)
+    fresh_ms: float  # Timer's median in a fresh process: the reference
+    warm_ms: float  # Timer's median in this long-lived process
+    no_trim_ms: float  # the tool's malloc_no_trim p50
+    in_worker: float  # the tool's eager p50 over the Timer median taken in its own worker
+
+
+def agreement_round(name: str, root: Path, job, args, *, timer_first: bool) -> dict[int, Agreement]:
+    """One round: the tool's profile and both Timer references, back to back.
+
+    The machine is shared, and large-batch latency drifts by 20% over seconds; rounds alternate
+    which goes first so a drift does not always favour the same side.
+    """
+    def timers() -> tuple[dict[int, float], dict[int, float]]:
+        return (fresh_timer_p50_ms(name, args.threads),
+                {b: timer_p50_ms(MODELS[name], b, args.threads, job) for b in BATCH_SIZES})
+
+    references = timers() if timer_first else None
+    result, _ = profile(MODELS[name], root, threads=args.threads, batch_sizes=BATCH_SIZES,
+                        variants=["eager", "malloc_no_trim"], max_seconds_per_measurement=args.max_seconds)
+    fresh, warm = references or timers()
+    rows = {(r.variant, r.batch_size): r for r in result.rows}
+    return {b: Agreement(rows["eager", b].p50_ms, fresh[b], warm[b], rows["malloc_no_trim", b].p50_ms,
+                         rows["eager", b].p50_ms / rows["eager", b].timer_p50_ms) for b in BATCH_SIZES}
+
+
 def main() -> None:
     from ml_expert.tools.job import JobContext
     from ml_expert.tools.measure.cpu_load import busy_fraction
@@ -72,31 +117,44 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--max-seconds", type=float, default=0.5)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--timer-for", choices=MODELS, help=argparse.SUPPRESS)  # the fresh-process reference
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="bench-profile-"))
     job = JobContext.local(root, roots=[root])
+    if args.timer_for:
+        print(json.dumps({b: timer_p50_ms(MODELS[args.timer_for], b, args.threads, job) for b in BATCH_SIZES}))
+        return
 
-    print(f"== 1. eager p50 vs torch.utils.benchmark.Timer, {args.threads} thread(s) ==")
-    print(f"{'model':12} {'batch':>5} {'tool p50 ms':>12} {'Timer ms':>10} {'ratio':>7} {'in-worker':>10}")
-    speedups = []
+    print(f"== 1. eager p50 vs torch.utils.benchmark.Timer, {args.threads} thread(s), "
+          f"medians over {args.rounds} interleaved rounds ==")
+    print("ratio: the tool's eager p50 over Timer in a fresh process (the figure); warm: Timer in this\n"
+          "long-lived process, whose heap keeps freed memory; no-trim: the tool's malloc_no_trim p50 over warm")
+    print(f"{'model':12} {'batch':>5} {'tool p50 ms':>12} {'Timer ms':>10} {'ratio':>7} {'ratios by round':>26} "
+          f"{'in-worker':>10} {'warm ms':>9} {'no-trim':>8}")
     ratios = []
-    for name, ref in MODELS.items():
+    for name in MODELS:
         busy = busy_fraction()
-        result, wall = profile(ref, root, threads=args.threads, batch_sizes=BATCH_SIZES,
-                               max_seconds_per_measurement=args.max_seconds)
-        for row in (r for r in result.rows if r.variant == "eager"):
-            reference = timer_p50_ms(ref, row.batch_size, args.threads, job)
-            ratio = row.p50_ms / reference
+        rounds = [agreement_round(name, root, job, args, timer_first=r % 2 == 1) for r in range(args.rounds)]
+        for batch_size in BATCH_SIZES:
+            cells = [r[batch_size] for r in rounds]
+            ratio = statistics.median(c.tool_ms / c.fresh_ms for c in cells)
             ratios.append(ratio)
-            print(f"{name:12} {row.batch_size:5d} {row.p50_ms:12.4f} {reference:10.4f} {ratio:7.3f} "
-                  f"{row.p50_ms / row.timer_p50_ms:10.3f}")
-        in_worker = [r.p50_ms / r.timer_p50_ms for r in result.rows]
-        print(f"{'':12} all {len(result.rows)} rows, p50 / in-worker Timer: median "
-              f"{statistics.median(in_worker):.3f}, range {min(in_worker):.3f}-{max(in_worker):.3f}; "
-              f"CPU busy before: {busy:.0%}; profile took {wall:.1f} s")
-        speedups.append((name, result))
+            by_round = " ".join(f"{c.tool_ms / c.fresh_ms:.2f}" for c in cells)
+            print(f"{name:12} {batch_size:5d} {statistics.median(c.tool_ms for c in cells):12.4f} "
+                  f"{statistics.median(c.fresh_ms for c in cells):10.4f} {ratio:7.3f} {by_round:>26} "
+                  f"{statistics.median(c.in_worker for c in cells):10.3f} "
+                  f"{statistics.median(c.warm_ms for c in cells):9.4f} "
+                  f"{statistics.median(c.no_trim_ms / c.warm_ms for c in cells):8.3f}")
+        print(f"{'':12} CPU busy before: {busy:.0%}")
     within = sum(abs(r - 1) <= 0.10 for r in ratios)
     print(f"within +-10%: {within}/{len(ratios)}")
+
+    speedups = []
+    for name, ref in MODELS.items():
+        result, _ = profile(ref, root, threads=args.threads, batch_sizes=BATCH_SIZES,
+                            max_seconds_per_measurement=args.max_seconds)
+        speedups.append((name, result))
 
     print("\n== 2. default profile of a small model (MLP), compile included ==")
     busy = busy_fraction()

@@ -176,7 +176,8 @@ def test_default_profile_of_a_cnn_includes_compile_and_channels_last(root):
              "output": {"kind": "classes", "num_classes": 4}}
     result = run({"model": model, "batch_sizes": [1, 8], "threads": 1, "max_seconds_per_measurement": 0.2}, root)
     assert [v.variant for v in result.variants] == ["eager", "inference_mode", "compile", "bf16_autocast",
-                                                    "int8_dynamic", "channels_last", "onnxruntime"]
+                                                    "int8_dynamic", "channels_last", "malloc_no_trim",
+                                                    "onnxruntime"]
     assert all(v.status == "measured" for v in result.variants), [v.reason for v in result.variants]
     assert_rows_are_consistent(result)
     compiled = next(r for r in result.rows if r.variant == "compile" and r.batch_size == 1)

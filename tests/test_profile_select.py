@@ -140,6 +140,14 @@ def test_recommendations_quote_the_measured_gain():
     assert "breaks parity" in recommendations[1].message
 
 
+def test_a_process_level_lever_says_how_to_deploy_it():
+    rows = [row("eager", 64, 50.0), row("malloc_no_trim", 64, 40.0)]
+    reports = {"eager": report("eager"), "malloc_no_trim": report("malloc_no_trim")}
+    [advice] = select.recommend(rows, reports, {64: rows[0]}, operating_batch=64)
+    assert advice.gain == pytest.approx(1.25)
+    assert "MALLOC_TRIM_THRESHOLD_=1073741824" in advice.message and "jemalloc" in advice.message
+
+
 def test_timing_crosscheck_warns_when_timer_disagrees():
     steady = row("eager", 1, 1.0)
     steady.timer_p50_ms = 1.05

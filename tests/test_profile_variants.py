@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import typing
 
 import pytest
@@ -77,6 +79,40 @@ def test_applicability_follows_the_model():
                          onnxruntime_providers=("CPUExecutionProvider",))
     assert "CPU only" in why_not("int8_dynamic", on_gpu)
     assert "CUDAExecutionProvider" in why_not("onnxruntime", on_gpu)
+    assert "GPU" in why_not("malloc_no_trim", on_gpu)
+    assert why_not("malloc_no_trim", mlp_traits) is None  # this Linux machine runs glibc
+    musl = ModelTraits(source="module", device="cpu", glibc_malloc=False)
+    assert "not glibc" in why_not("malloc_no_trim", musl)
+
+
+# Builds a variant in a fresh process (mallopt changes the whole process), then frees a 64 MB
+# tensor and prints how far resident memory fell.
+FREED_MEMORY_PROBE = """
+import sys, torch
+from pathlib import Path
+from ml_expert.tools.measure.resident_memory import resident_mb
+from ml_expert.tools.profile.variants import VARIANTS, BuildContext
+module = torch.nn.Linear(4, 2).eval()
+built = VARIANTS[sys.argv[1]].build(BuildContext(module=module, exported_program=None, onnx_path=None,
+                                                 example=torch.randn(2, 4), device="cpu", threads=1,
+                                                 workdir=Path(sys.argv[2])))
+assert built.call(torch.randn(3, 4)).shape == (3, 2)
+big = torch.ones(16 * 1024 * 1024)
+held = resident_mb()
+del big
+print(held - resident_mb())
+"""
+
+
+def test_malloc_no_trim_keeps_freed_memory_in_the_process(tmp_path):
+    def fall_mb(variant: str) -> float:
+        done = subprocess.run([sys.executable, "-c", FREED_MEMORY_PROBE, variant, str(tmp_path)],
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        return float(done.stdout.split()[-1])
+
+    assert fall_mb("eager") > 48  # glibc unmaps the freed 64 MB at once
+    assert fall_mb("malloc_no_trim") < 8  # kept for the next call to reuse
 
 
 def test_exported_program_convolutions_are_seen_in_its_graph():

@@ -12,7 +12,7 @@ from ml_expert.tools.models.spec import BuiltinModel, CodeModel, RunModel
 from ml_expert.tools.spec import ToolSpec
 
 VariantName = Literal["eager", "inference_mode", "compile", "bf16_autocast", "int8_dynamic", "channels_last",
-                      "onnxruntime"]
+                      "malloc_no_trim", "onnxruntime"]
 Percentile = Literal["p50", "p90", "p95", "p99"]
 InputDtype = Literal["float32", "float64", "float16", "bfloat16", "int64", "int32"]
 
@@ -20,7 +20,9 @@ VARIANTS_HELP = (
     "eager (model.eval() under torch.no_grad, the fp32 reference), inference_mode (torch.inference_mode), "
     "compile (torch.compile, static shapes: compiled once per batch size), bf16_autocast (torch.autocast "
     "to bfloat16), int8_dynamic (dynamic int8 quantization of Linear/LSTM/GRU layers, CPU only), "
-    "channels_last (NHWC memory format, models with Conv2d layers), onnxruntime (export to ONNX, run in "
+    "channels_last (NHWC memory format, models with Conv2d layers), malloc_no_trim (eager with glibc's "
+    "malloc keeping freed memory instead of returning it to the OS and faulting it in again on the next "
+    "call; CPU, Linux), onnxruntime (export to ONNX, run in "
     "ONNX Runtime)")
 
 

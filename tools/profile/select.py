@@ -166,6 +166,8 @@ def recommend(rows: list[LatencyRow], reports: dict[str, VariantReport], baselin
                         f"loss is acceptable")
         elif row.compile_s > 1.0:
             message += f"; its first call takes {row.compile_s:.1f} s (compile/export)"
+        if VARIANTS[variant].deploy:
+            message += f"; to deploy it, {VARIANTS[variant].deploy}"
         recommendations.append(Recommendation(variant=variant, batch_size=operating_batch, gain=gain,
                                               message=message + "."))
     recommendations.sort(key=lambda r: (reports[r.variant].parity is None or not reports[r.variant].parity.passed,

@@ -6,6 +6,7 @@ Built-in, code and run models come through ``models.load.load_model``; exported 
 
 from __future__ import annotations
 
+import platform
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -84,7 +85,8 @@ def module_traits(module, source: str, input_rank: int) -> ModelTraits:
             node.op == "call_function" and ("conv2d" in str(node.target) or "convolution" in str(node.target))
             for node in graph.nodes)
     return ModelTraits(source=source, device="cpu", input_rank=input_rank, has_conv2d=has_conv2d,
-                       quantizable_layers=quantizable, onnxruntime_providers=_onnxruntime_providers())
+                       quantizable_layers=quantizable, onnxruntime_providers=_onnxruntime_providers(),
+                       glibc_malloc=platform.libc_ver()[0] == "glibc")
 
 
 def _from_model_ref(model, job: JobContext, *, device: str, scratch: Path) -> ResolvedModel:
