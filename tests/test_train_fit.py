@@ -37,6 +37,14 @@ def job(tmp_path):
     return JobContext.local(tmp_path, roots=[tmp_path], seed=3)
 
 
+def test_skipping_the_epoch_train_metric_changes_nothing_else(job):
+    full = fit(_experiment(lr=3e-3), job)
+    lean = fit(_experiment(lr=3e-3), job, epoch_train_metric=False)
+    assert all(math.isnan(row["train_metric"]) for row in lean.history)
+    assert [r["val_metric"] for r in lean.history] == [r["val_metric"] for r in full.history]
+    assert lean.train_metrics == full.train_metrics  # the final train metric is still measured
+
+
 def test_classifier_learns_and_reports_higher_is_better_metrics(job):
     result = fit(_experiment(lr=3e-3), job)
     assert result.metric_name == "accuracy" and result.val_metric > 0.85

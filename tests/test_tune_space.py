@@ -164,3 +164,11 @@ def test_schemas_serialise_and_importing_them_leaves_torch_and_optuna_out():
     code = ("import sys, ml_expert.tools.tune.schema, ml_expert.tools.tune.worker_cli; "
             "print(sorted(m for m in ('torch', 'optuna', 'matplotlib') if m in sys.modules))")
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("epochs, given, first_rung", [(3, None, 1), (20, None, 2), (100, None, 10), (20, 5, 5)])
+def test_pruning_starts_after_a_tenth_of_the_epochs_unless_told(epochs, given, first_rung):
+    spec = TuneHyperparamsSpec.model_validate({"base": {**BASE, "training": {**BASE["training"], "epochs": epochs}},
+                                               "space": EVERY_TYPE, "min_epochs_before_pruning": given})
+    assert make_pruner(spec)._min_resource == first_rung
+    assert make_pruner(spec.model_copy(update={"pruner": "median"}))._n_warmup_steps == first_rung

@@ -78,13 +78,15 @@ class FitResult:
 def fit(experiment: ExperimentSpec, job: JobContext, *, prepared: PreparedData | None = None,
         rows: tuple[Split, Split] | None = None, callbacks: Sequence[Callback] = (), seed: int | None = None,
         overrides: dict[str, Any] | None = None, field: str = "experiment",
-        adjust_model: Callable[[nn.Module], None] | None = None) -> FitResult:
+        adjust_model: Callable[[nn.Module], None] | None = None, epoch_train_metric: bool = True) -> FitResult:
     """Train ``experiment`` and evaluate it on the validation rows.
 
     ``prepared``: data loaded once and reused across fits. ``rows``: (train, val) splits to use
     instead of the prepared ones (cross-validation folds). ``overrides``: dotted names to
     values, e.g. {"training.lr": 0.01, "model.width": 128}. ``adjust_model`` changes the freshly
     built model in place before the optimizer is made (diagnosis proves model fixes with it).
+    ``epoch_train_metric=False`` leaves the per-epoch train metric out of the history (NaN): a
+    search trial needs only validation values, and the extra pass costs a fifth of its time.
     Errors are SpecErrors under ``field``.
     """
     started = time.perf_counter()
@@ -141,7 +143,8 @@ def fit(experiment: ExperimentSpec, job: JobContext, *, prepared: PreparedData |
                 state.step += 1
                 _each(callbacks, "on_after_step", state)
             state.epoch = epoch + 1
-            state.history.append(_epoch_row(state, losses, train_probe, val_t, scaling, autocast, optimizer))
+            state.history.append(_epoch_row(state, losses, train_probe if epoch_train_metric else None, val_t,
+                                            scaling, autocast, optimizer))
             if stopped:
                 break
             _each(callbacks, "on_epoch_end", state)
@@ -222,17 +225,21 @@ def _loss_value(loss_fn: TaskLoss, outputs: torch.Tensor, targets: torch.Tensor)
     return float(loss_fn(outputs, targets))
 
 
-def _epoch_row(state: FitState, losses: list[float], train_probe: SplitTensors, val_t: SplitTensors,
+def _epoch_row(state: FitState, losses: list[float], train_probe: SplitTensors | None, val_t: SplitTensors,
                scaling: Scaling, autocast, optimizer: torch.optim.Optimizer) -> dict[str, float]:
+    """The epoch's history row; ``train_probe`` None leaves the train metric NaN."""
     name = metric_name(state.task)
-    train_out = _outputs(state.model, train_probe.inputs, autocast)
     val_out = _outputs(state.model, val_t.inputs, autocast)
+    train_metric = math.nan
+    if train_probe is not None:
+        train_out = _outputs(state.model, train_probe.inputs, autocast)
+        train_metric = score(state.task, train_probe.raw_targets, _predictions(
+            state.task, train_out, scaling, train_probe.raw_targets))[name]
     return {
         "epoch": state.epoch, "step": state.step,
         "train_loss": float(np.mean(losses)) if losses else math.nan,
         "val_loss": _loss_value(state.loss_fn, val_out, val_t.targets),
-        "train_metric": score(state.task, train_probe.raw_targets, _predictions(
-            state.task, train_out, scaling, train_probe.raw_targets))[name],
+        "train_metric": train_metric,
         "val_metric": score(state.task, val_t.raw_targets, _predictions(
             state.task, val_out, scaling, val_t.raw_targets))[name],
         "lr": float(optimizer.param_groups[0]["lr"]),

@@ -173,7 +173,8 @@ class TrialObjective:
         for run in self.runs:
             reporter = (PruningReporter(trial, objectives[0].metric, first_step=epochs, runs=len(self.runs))
                         if self.prune else None)
-            result = train(experiment, self.job, self.prepared, run, [reporter] if reporter else [])
+            result = train(experiment, self.job, self.prepared, run, [reporter] if reporter else [],
+                           epoch_train_metric=False)  # the pruner reads validation values only
             epochs += len(result.history)
             trial.set_user_attr(EPOCHS_ATTR, epochs)
             if reporter is not None and reporter.pruned:
@@ -188,9 +189,9 @@ class TrialObjective:
 
 
 def train(experiment: ExperimentSpec, job: JobContext, prepared: PreparedData, run: EvaluationRun,
-          callbacks: Sequence[Callback] = ()) -> FitResult:
+          callbacks: Sequence[Callback] = (), *, epoch_train_metric: bool = True) -> FitResult:
     return fit(experiment, job, prepared=prepared, rows=run.rows, callbacks=callbacks, seed=run.seed,
-               field="experiment")
+               field="experiment", epoch_train_metric=epoch_train_metric)
 
 
 def quiet_job(job: JobContext) -> JobContext:

@@ -128,8 +128,11 @@ class TuneHyperparamsSpec(ToolSpec):
         default="asha", description="Stops unpromising trials early from their per-epoch validation values. asha: "
                                     "successive halving (default); hyperband; median: stop below the median of "
                                     "earlier trials at the same epoch; none.")
-    min_epochs_before_pruning: int = Field(default=1, ge=1, le=10_000,
-                                           description="No trial is pruned before it has run this many epochs.")
+    min_epochs_before_pruning: int | None = Field(
+        default=None, ge=1, le=10_000,
+        description="No trial is pruned before it has run this many epochs. Default: a tenth of the base "
+                    "experiment's epochs, at least 1 (one epoch says little about a slow starter, such as SGD "
+                    "with a small learning rate).")
     cv_folds: int | None = Field(default=None, ge=2, le=20,
                                  description="Score every trial by k-fold cross-validation over train+validation "
                                              "rows (k times the cost). The test split stays sealed.")
