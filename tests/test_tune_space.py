@@ -132,6 +132,10 @@ def test_every_sampler_and_pruner_is_built(sampler):
     assert type(make_pruner(two_objectives)).__name__ == "NopPruner"  # Optuna cannot prune multi-objective
 
 
+def test_parallel_tpe_workers_count_running_trials_as_bad():
+    assert make_sampler(_spec(sampler="tpe"), seed=0)._constant_liar
+
+
 def test_narrowed_space_surrounds_the_best_trials():
     spec = _spec({"training.lr": EVERY_TYPE["training.lr"], "model.width": EVERY_TYPE["model.width"],
                   "training.optimizer": EVERY_TYPE["training.optimizer"]})

@@ -153,7 +153,9 @@ def make_sampler(spec: TuneHyperparamsSpec, seed: int):
     if spec.sampler == "gp":
         return optuna.samplers.GPSampler(seed=seed, n_startup_trials=_startup_trials(spec),
                                          warn_independent_sampling=False)
-    return optuna.samplers.TPESampler(seed=seed, n_startup_trials=_startup_trials(spec))
+    # constant_liar: a worker sampling while others run trials treats those as bad results, so two
+    # workers do not spend their trials on the same region.
+    return optuna.samplers.TPESampler(seed=seed, n_startup_trials=_startup_trials(spec), constant_liar=True)
 
 
 def _startup_trials(spec: TuneHyperparamsSpec) -> int:
