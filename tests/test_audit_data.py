@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from ml_expert.tools.audit.run import audit_data
@@ -29,12 +30,13 @@ def test_wine_audit_reports_sizes_counts_and_passing_checks(tmp_path):
     assert set(result.class_counts) == {"train", "val"}  # test counts stay sealed
     assert sum(result.class_counts["train"].values()) == 124
     assert result.duplicates_across == {"val_in_train": 0, "test_in_train_or_val": 0}
-    assert [v.status for v in result.verdicts] == ["pass"] * 4
+    assert [v.status for v in result.verdicts] == ["pass"] * 4 + ["warn"]  # proline's std is 2,500x a phenol's
     assert result.provenance.dataset_version == result.dataset_version
     assert set(result.provenance.split_hashes) == {"train", "val", "test"}
     assert result.provenance.seeds == {"audit": 0, "split": 0}
     assert result.metrics["n_classes"] == 3 and result.metrics["imbalance_ratio"] < 1.5
-    assert result.summary.count(". ") <= 2 and "178 rows" in result.summary and "All 4 checks pass" in result.summary
+    assert result.summary.count(". ") <= 2 and "178 rows" in result.summary
+    assert "1 of 5 checks flag problems: feature_scale warn (std 318 of 'proline'" in result.summary
     assert job.records.test_openings == []
     assert len(result.model_dump_json()) < 20_000
 
@@ -53,8 +55,9 @@ def test_artifacts_are_written_with_their_sha256(tmp_path):
     assert len(report["drift"]["per_feature"]) == 20 and len(report["single_feature_scores"]) == 20
 
     statuses = {v.check: v.status for v in result.verdicts}
-    assert statuses == {"split_overlap": "pass", "class_imbalance": "warn", "label_leak": "pass", "drift": "fail"}
-    assert "2 of 4 checks flag problems" in result.summary and "drift fail" in result.summary
+    assert statuses == {"split_overlap": "pass", "class_imbalance": "warn", "label_leak": "pass", "drift": "fail",
+                        "feature_scale": "pass"}
+    assert "2 of 5 checks flag problems" in result.summary and "drift fail" in result.summary
     assert result.drifted_features[0].feature in report["verdicts"][3]["evidence"]["most_drifted"]
     assert result.provenance.seeds["synthetic"] == 0
 
@@ -62,8 +65,28 @@ def test_artifacts_are_written_with_their_sha256(tmp_path):
 def test_regression_audit_has_no_class_counts(tmp_path):
     result, _ = _run(tmp_path, {"kind": "bundled", "name": "diabetes"})
     assert result.task == "regression" and result.class_counts == {} and result.class_names is None
-    assert {v.check for v in result.verdicts} == {"split_overlap", "label_leak", "drift"}
+    assert {v.check for v in result.verdicts} == {"split_overlap", "label_leak", "drift", "feature_scale"}
     assert "imbalance_ratio" not in result.metrics
+    # A regression target's histogram is named for what it shows.
+    assert {a.name for a in result.artifacts} == {"audit_report.json", "target_distribution.png"}
+
+
+def test_features_on_scales_orders_of_magnitude_apart_get_a_warning_and_the_fix(tmp_path):
+    rng = np.random.default_rng(0)
+    income, age = rng.normal(5e6, 1.9e6, 300), rng.normal(40, 1, 300)
+    label = (income / 1.9e6 + age + rng.normal(0, 1, 300) > 43.6).astype(int)
+    lines = ["income,age,label", *(f"{a:.1f},{b:.3f},{c}" for a, b, c in zip(income, age, label, strict=True))]
+    (tmp_path / "scales.csv").write_text("\n".join(lines) + "\n")
+    result, _ = _run(tmp_path, {"kind": "file", "path": "scales.csv", "target": "label"})
+    verdict = next(v for v in result.verdicts if v.check == "feature_scale")
+    assert verdict.status == "warn" and verdict.evidence["widest_feature"] == "income"
+    assert verdict.evidence["narrowest_feature"] == "age" and verdict.evidence["ratio"] > 1e6
+    assert "training rows' mean and std" in verdict.fix and "feature_scale warn" in result.summary
+
+
+def test_image_pixels_share_a_unit_so_digits_scales_pass(tmp_path):
+    result, _ = _run(tmp_path, {"kind": "bundled", "name": "digits"})
+    assert next(v for v in result.verdicts if v.check == "feature_scale").status == "pass"
 
 
 def test_a_bad_file_spec_raises_a_spec_error_with_the_field(tmp_path):

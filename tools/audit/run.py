@@ -13,6 +13,7 @@ from importlib import metadata
 import numpy as np
 
 from ml_expert.tools.audit.plot import balance_png
+from ml_expert.tools.audit.scales import scale_verdict
 from ml_expert.tools.audit.schema import (
     MAX_LISTED,
     AuditDataResult,
@@ -32,6 +33,8 @@ def audit_data(spec: AuditDataSpec, job: JobContext) -> AuditDataResult:
     started = time.perf_counter()
     job.progress(0, 2, "loading, splitting and auditing the data")
     prepared = prepare_data(spec.data, job)
+    prepared.verdicts = [*prepared.verdicts, scale_verdict(
+        prepared.splits.train.X, prepared.table.feature_names, shaped=prepared.table.input_shape is not None)]
     job.progress(1, 2, "writing the report and plot")
     table, splits, audit = prepared.table, prepared.splits, prepared.audit
     drift_order = audit.drift.most_drifted(N_FEATURES_REPORTED)
@@ -57,9 +60,11 @@ def audit_data(spec: AuditDataSpec, job: JobContext) -> AuditDataResult:
                          for j in leak_order],
     )
     job.add_artifact("audit_report.json", "report", json.dumps(_full_report(prepared, result), indent=1))
+    classification = table.task == "classification"
     title = f"{_dataset_name(prepared)} ({table.version}): " + (
-        "class balance per split" if table.task == "classification" else "target distribution per split")
-    job.add_artifact("class_balance.png", "plot", balance_png(
+        "class balance per split" if classification else "target distribution per split")
+    plot_name = "class_balance.png" if classification else "target_distribution.png"
+    job.add_artifact(plot_name, "plot", balance_png(
         audit.class_counts, {"train": splits.train.y, "val": splits.val.y}, title))
     result.artifacts = list(job.artifacts)
     result.provenance = Provenance(
@@ -123,6 +128,8 @@ def _headline(verdict: Verdict) -> str:
             "class_imbalance": lambda: f"largest/smallest class {e['ratio']}x",
             "label_leak": lambda: f"{e['best_feature']!r} alone scores {e['best_score']}",
             "drift": lambda: f"domain AUC {e['domain_auc']}, most drifted {e['most_drifted']}",
+            "feature_scale": lambda: f"std {e['widest_std']:g} of {e['widest_feature']!r} vs "
+                                     f"{e['narrowest_std']:g} of {e['narrowest_feature']!r}",
             }.get(verdict.check, lambda: verdict.message)()
 
 
