@@ -88,7 +88,7 @@ def test_exported_file_paths_are_checked(job, tmp_path):
 def test_a_fixed_batch_export_accepts_only_its_batch_size(job, tmp_path):
     program = torch.export.export(mlp().eval(), (torch.randn(2, 16),))
     torch.export.save(program, tmp_path / "fixed.pt2")
-    assert field_of({"model": {"kind": "exported", "path": "fixed.pt2"}, "batch_sizes": [1, 8]},
+    assert field_of({"model": {"kind": "exported", "path": "fixed.pt2", "trust_code": True}, "batch_sizes": [1, 8]},
                     job) == "batch_sizes"
 
 
@@ -96,7 +96,7 @@ def test_token_inputs_need_their_range(job, tmp_path):
     program = torch.export.export(token_classifier().eval(), (torch.randint(0, 50, (2, 6)),),
                                   dynamic_shapes=({0: torch.export.Dim("batch")},))
     torch.export.save(program, tmp_path / "tokens.pt2")
-    assert field_of({"model": {"kind": "exported", "path": "tokens.pt2"}}, job) == "model.input.high"
+    assert field_of({"model": {"kind": "exported", "path": "tokens.pt2", "trust_code": True}}, job) == "model.input.high"
 
 
 def test_parity_data_must_match_the_model_input(job):

@@ -32,6 +32,8 @@ from ml_expert.tools.models.spec import (
 )
 from ml_expert.tools.models.user_code import call_factory, import_factory, split_target
 from ml_expert.tools.paths import resolve_under_roots
+from ml_expert.tools.preprocess.files import load_preprocessing, save_preprocessing
+from ml_expert.tools.preprocess.transforms import Preprocessing
 
 MODEL_FILE = "model.yaml"
 CODE_FILE = "model_code.py"
@@ -45,6 +47,7 @@ class LoadedModel(ModelIO):
 
     module: nn.Module
     config: dict[str, Any]
+    preprocessing: Preprocessing | None = None  # what its inputs go through; saved and loaded with the run
 
 
 def load_model(ref: ModelRef, job: JobContext, field: str = "model") -> LoadedModel:
@@ -176,6 +179,10 @@ def save_model(loaded: LoadedModel, job: JobContext, checkpoint: str = INIT_CHEC
     torch.save(loaded.module.state_dict(), job.run_dir / checkpoint)
     artifacts = [job.add_artifact(checkpoint, "checkpoint", job.run_dir / checkpoint)]
     config = {**loaded.config, "checkpoint": checkpoint}
+    config.pop("preprocessing", None)
+    if loaded.preprocessing is not None:
+        artifact, config["preprocessing"] = save_preprocessing(loaded.preprocessing, job)
+        artifacts.append(artifact)
     if config["kind"] == "code":
         # A copy of the code travels with the run: later edits to the file cannot break the checkpoint.
         source = Path(config.get("code_file") or config["target"].rpartition(":")[0])
@@ -196,15 +203,35 @@ def load_run(run_id: str, job: JobContext, field: str = "model.run_id") -> Loade
     if config["kind"] == "builtin":
         module = get_family(config["family"]).build(config["hyperparameters"])
     else:
-        original = Path(config["target"].rpartition(":")[0])
-        factory = import_factory(run_dir / config["code_file"], config["target"].rpartition(":")[2], field,
-                                 search_dir=original.parent)
+        code_file = _file_of_run(run_dir, config["code_file"], "code file", run_id, field)
+        original = Path(config["target"].rpartition(":")[0]).parent
+        # The original folder goes on sys.path (for sibling imports) only while it is under a root.
+        search_dir = original if any(original.resolve().is_relative_to(r.resolve()) for r in job.roots) else None
+        factory = import_factory(code_file, config["target"].rpartition(":")[2], field, search_dir=search_dir)
         module = call_factory(factory, config["kwargs"], field)
-    checkpoint = run_dir / config["checkpoint"]
-    if not checkpoint.is_file():
-        raise SpecError(field, f"run {run_id!r} lists checkpoint {config['checkpoint']!r}, which is missing",
-                        "a run whose files are intact")
-    module.load_state_dict(torch.load(checkpoint, map_location="cpu", weights_only=True))
+    checkpoint = _file_of_run(run_dir, config["checkpoint"], "checkpoint", run_id, field)
+    try:
+        state = torch.load(checkpoint, map_location="cpu", weights_only=True)
+    except Exception as error:  # UnpicklingError for objects other than tensors, RuntimeError for a bad zip
+        raise SpecError(field, f"run {run_id!r}: checkpoint {checkpoint.name} cannot be loaded as plain tensors "
+                               f"(weights_only=True): {type(error).__name__}: {str(error)[:200]}",
+                        "a checkpoint of tensors saved by torch.save(model.state_dict())") from error
+    module.load_state_dict(state)
     if config["kind"] == "code":  # saving this model into another run copies the code from here
         config = {**config, "code_file": str(run_dir / config["code_file"])}
-    return LoadedModel(**_io_fields(io), module=module, config={**config, "from_run": run_id})
+    preprocessing = load_preprocessing(run_dir, config.get("preprocessing"), run_id, field)
+    return LoadedModel(**_io_fields(io), module=module, config={**config, "from_run": run_id},
+                       preprocessing=preprocessing)
+
+
+def _file_of_run(run_dir: Path, name: str, what: str, run_id: str, field: str) -> Path:
+    """``name`` from a run's model.yaml, which must stay inside the run folder: the yaml is a file on
+    disk, and a path out of the run would load (or, for code, run) a file nobody saved there."""
+    path = (run_dir / name).resolve()
+    if not path.is_relative_to(run_dir.resolve()):
+        raise SpecError(field, f"run {run_id!r} names its {what} {name!r}, which is outside the run folder",
+                        f"a {what} inside {run_dir}")
+    if not path.is_file():
+        raise SpecError(field, f"run {run_id!r} lists {what} {name!r}, which is missing",
+                        "a run whose files are intact")
+    return path

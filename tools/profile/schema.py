@@ -53,6 +53,10 @@ class ExportedModelFile(_Strict):
     task: Literal["auto", "classification", "regression", "language_model"] = Field(
         default="auto", description="What the outputs mean, for the parity metric. auto: classification "
                                     "when the last output dimension is above 1, else regression.")
+    trust_code: bool = Field(
+        default=False, description="A .pt2 runs code when loaded (torch.export.load unpickles objects and "
+                                   "evaluates shape expressions from the file), so it is refused unless this is "
+                                   "true: set it only for a file from a source you trust. .onnx needs no trust.")
 
 
 ProfiledModel = Annotated[BuiltinModel | CodeModel | RunModel | ExportedModelFile, Field(discriminator="kind")]

@@ -57,6 +57,7 @@ def resolve_model(model: ProfiledModel, job: JobContext, *, device: str, scratch
     if isinstance(model, ExportedModelFile):
         path = resolve_under_roots("model.path", model.path, job.roots)
         if path.suffix == ".pt2":
+            _refuse_untrusted_pt2(model, path)
             resolved = _from_exported_program(model, path)
         elif path.suffix == ".onnx":
             resolved = _from_onnx(model, path)
@@ -66,6 +67,19 @@ def resolve_model(model: ProfiledModel, job: JobContext, *, device: str, scratch
         resolved.traits = replace(resolved.traits, device=device)
         return resolved
     return _from_model_ref(model, job, device=device, scratch=scratch)
+
+
+def _refuse_untrusted_pt2(model: ExportedModelFile, path: Path) -> None:
+    """A .pt2 is code, not data: loading it unpickles sample inputs and constants (falling back to
+    ``weights_only=False``), loads any AOTInductor shared library and passes shape expressions to
+    sympy's ``eval``. Checking the archive would have to keep pace with every such path in each
+    torch release, and one missed path runs the file; an explicit trust flag fails closed."""
+    if not model.trust_code:
+        raise SpecError("model.trust_code", f"{path.name} is a .pt2 archive, and loading one runs code it carries "
+                                            "(torch.export.load unpickles objects from it), so it is not loaded "
+                                            "unless trusted",
+                        "trust_code: true when the file comes from a source you trust (it then runs like a "
+                        "code-mode factory), or the model exported to ONNX (.onnx), which loads without running code")
 
 
 def _onnxruntime_providers() -> tuple[str, ...]:

@@ -1,0 +1,135 @@
+"""Hostile files handed to the tools: none runs code, none blocks, each is refused with a field-named error.
+
+Every crafted file here would write a marker file if anything unpickled or imported it; the tests
+assert the marker is absent and the error names the field.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+import torch
+import yaml
+from pydantic import TypeAdapter
+
+from ml_expert.tools.errors import SpecError
+from ml_expert.tools.job import JobContext
+from ml_expert.tools.models.load import MODEL_FILE, load_model, save_model
+from ml_expert.tools.models.spec import ModelRef, RunModel
+from ml_expert.tools.profile.run import profile_inference
+from ml_expert.tools.profile.schema import ProfileInferenceSpec
+
+
+class _WritesMarker:
+    """Unpickling this opens (creates) ``path``: what any code run from a file could do."""
+
+    def __init__(self, path: Path):
+        self.path = str(path)
+
+    def __reduce__(self):
+        return open, (self.path, "w")
+
+
+def _malicious_torch_save(marker: Path) -> bytes:
+    buffer = io.BytesIO()
+    torch.save(_WritesMarker(marker), buffer)
+    return buffer.getvalue()
+
+
+def _crafted_pt2(path: Path, marker: Path) -> Path:
+    """A real torch.export archive whose sample inputs are swapped for a pickle that writes ``marker``.
+
+    torch.export.load first tries the sample inputs with weights_only=True, and on failure falls
+    back to weights_only=False, which runs the pickle.
+    """
+    program = torch.export.export(torch.nn.Linear(4, 2).eval(), (torch.randn(3, 4),))
+    honest = path.with_name("honest.pt2")
+    torch.export.save(program, honest)
+    with zipfile.ZipFile(honest) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as crafted:
+        for entry in source.infolist():
+            data = source.read(entry.filename)
+            if entry.filename.endswith("data/sample_inputs/model.pt"):
+                data = _malicious_torch_save(marker)
+            crafted.writestr(entry.filename, data)
+    honest.unlink()
+    return path
+
+
+def test_the_crafted_pt2_really_runs_code_when_torch_loads_it(tmp_path):
+    """The attack is real: without the gate below, profiling this file would have written the marker."""
+    marker = tmp_path / "ran.txt"
+    crafted = _crafted_pt2(tmp_path / "evil.pt2", marker)
+    with pytest.raises(Exception):  # noqa: B017 - torch complains only after the pickle ran
+        torch.export.load(str(crafted))
+    assert marker.exists()
+
+
+def test_a_pt2_is_refused_unless_trusted_and_runs_nothing(tmp_path):
+    marker = tmp_path / "ran.txt"
+    _crafted_pt2(tmp_path / "evil.pt2", marker)
+    spec = ProfileInferenceSpec.model_validate({"model": {"kind": "exported", "path": "evil.pt2"}})
+    with pytest.raises(SpecError) as caught:
+        profile_inference(spec, JobContext.local(tmp_path / "ws", roots=[tmp_path]))
+    assert caught.value.field == "model.trust_code"
+    assert "runs code" in caught.value.problem and "trust_code: true" in caught.value.accepted
+    assert ".onnx" in caught.value.accepted
+    assert not marker.exists()
+
+
+@pytest.fixture
+def saved_run(tmp_path) -> tuple[JobContext, Path]:
+    """A workspace holding one saved built-in model run, and the run's folder."""
+    builtin = TypeAdapter(ModelRef).validate_python(
+        {"kind": "builtin", "family": "mlp", "input": {"kind": "tabular", "num_features": 4},
+         "output": {"kind": "classes", "num_classes": 2}})
+    root = tmp_path / "root"
+    root.mkdir()
+    job = JobContext.local(tmp_path / "ws", roots=[root])
+    save_model(load_model(builtin, job), job)
+    return JobContext.local(tmp_path / "ws", roots=[root]), job.run_dir
+
+
+def test_a_run_checkpoint_holding_a_pickled_object_is_refused(saved_run, tmp_path):
+    job, run_dir = saved_run
+    marker = tmp_path / "ran.txt"
+    config = yaml.safe_load((run_dir / MODEL_FILE).read_text())
+    (run_dir / config["checkpoint"]).write_bytes(_malicious_torch_save(marker))
+    with pytest.raises(SpecError) as caught:
+        load_model(RunModel(kind="run", run_id=run_dir.name), job)
+    assert caught.value.field == "model.run_id"
+    assert "weights_only=True" in caught.value.problem
+    assert not marker.exists()
+
+
+def test_a_run_whose_code_file_points_outside_the_run_is_refused(saved_run, tmp_path):
+    job, run_dir = saved_run
+    marker = tmp_path / "ran.txt"
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "evil.py").write_text(f"open({str(marker)!r}, 'w')\n\ndef build():\n    pass\n")
+    config = yaml.safe_load((run_dir / MODEL_FILE).read_text())
+    config.update(kind="code", target=f"{outside / 'evil.py'}:build", kwargs={},
+                  code_file="../../../outside/evil.py")
+    (run_dir / MODEL_FILE).write_text(yaml.safe_dump(config))
+    with pytest.raises(SpecError) as caught:
+        load_model(RunModel(kind="run", run_id=run_dir.name), job)
+    assert caught.value.field == "model.run_id"
+    assert "'../../../outside/evil.py', which is outside the run folder" in caught.value.problem
+    assert not marker.exists()
+
+
+def test_the_profiling_worker_refuses_a_pickled_parity_file(tmp_path):
+    from ml_expert.tools.profile.child import run_task
+
+    marker = tmp_path / "ran.txt"
+    parity = tmp_path / "parity.pt"
+    parity.write_bytes(_malicious_torch_save(marker))
+    task = {"threads": 1, "device": "cpu", "workdir": str(tmp_path), "variant": "eager",
+            "model": {"kind": "onnx", "path": str(tmp_path / "unused.onnx")}, "parity": {"path": str(parity)}}
+    result = run_task(task)
+    assert result["status"] == "failed"
+    assert "loading the model" in result["reason"] and "Unpickl" in result["reason"]
+    assert not marker.exists()
