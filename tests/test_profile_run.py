@@ -108,7 +108,7 @@ def test_an_exported_program_profiles_like_a_model(impossible_budget):
     assert [v.variant for v in impossible_budget.variants] == ["eager", "onnxruntime"]
     assert all(v.status == "measured" for v in impossible_budget.variants)
     onnx = next(v for v in impossible_budget.variants if v.variant == "onnxruntime")
-    assert onnx.parity.passed and onnx.parity.sqnr_db > 60 and onnx.build_s > 0
+    assert onnx.parity.passed and (onnx.parity.sqnr_db is None or onnx.parity.sqnr_db > 60) and onnx.build_s > 0  # None: outputs equal exactly
     first = next(r for r in impossible_budget.rows if r.variant == "onnxruntime" and r.batch_size == 1)
     assert first.compile_s >= onnx.build_s  # the export is part of the first row's start-up
     assert impossible_budget.input_shape == [16] and impossible_budget.input_dtype == "float32"
