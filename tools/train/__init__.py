@@ -10,7 +10,8 @@ The API (import from the submodules):
   ``history`` (per epoch: epoch, step, train_loss, val_loss, train_metric, val_metric, lr),
   ``metric_name`` ("accuracy" or "r2"; higher is better), ``val_metric``, ``val_metrics``,
   ``train_metrics``, ``val_targets``, ``val_predictions``, ``val_outputs``, ``model``,
-  ``loaded``, ``experiment`` (after overrides), ``seed``, ``steps``, ``wall_time_s``,
+  ``loaded`` (with ``preprocessing``, fitted on the training rows, which ``save_model`` saves),
+  ``preprocessing``, ``experiment`` (after overrides), ``seed``, ``steps``, ``wall_time_s``,
   ``stopped_reason`` (None, "nan", or a StopFit reason such as "pruned"), ``device``.
 - ``ml_expert.tools.train.callbacks``: ``Callback`` (no-op ``on_fit_start``,
   ``on_before_step``, ``on_after_step``, ``on_epoch_end``, ``on_fit_end``), ``StopFit(reason)``,

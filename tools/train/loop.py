@@ -11,7 +11,7 @@ import math
 import time
 from collections.abc import Callable, Sequence
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -23,6 +23,7 @@ from ml_expert.tools.data.splits import Split
 from ml_expert.tools.errors import SpecError
 from ml_expert.tools.job import JobContext
 from ml_expert.tools.models.load import LoadedModel
+from ml_expert.tools.preprocess.transforms import Preprocessing
 from ml_expert.tools.train.build import build_model
 from ml_expert.tools.train.callbacks import Callback, FitState, StopFit
 from ml_expert.tools.train.losses import (
@@ -35,7 +36,7 @@ from ml_expert.tools.train.losses import (
 from ml_expert.tools.train.optim import make_optimizer, make_schedule
 from ml_expert.tools.train.overrides import apply_overrides
 from ml_expert.tools.train.spec import ExperimentSpec, TrainingConfig
-from ml_expert.tools.train.tensors import Scaling, SplitTensors, to_tensors
+from ml_expert.tools.train.tensors import SplitTensors, fit_preprocessing, to_tensors
 
 TRAIN_EVAL_ROWS = 4096  # the train metric is measured on at most this many fixed training rows
 EVAL_CHUNK = 8192
@@ -74,6 +75,11 @@ class FitResult:
     def val_loss(self) -> float:
         return self.val_metrics["loss"]
 
+    @property
+    def preprocessing(self) -> Preprocessing:
+        """Fitted on this run's training rows; ``loaded`` carries it, so saving the model saves it."""
+        return self.loaded.preprocessing
+
 
 def fit(experiment: ExperimentSpec, job: JobContext, *, prepared: PreparedData | None = None,
         rows: tuple[Split, Split] | None = None, callbacks: Sequence[Callback] = (), seed: int | None = None,
@@ -101,8 +107,10 @@ def fit(experiment: ExperimentSpec, job: JobContext, *, prepared: PreparedData |
     if adjust_model is not None:
         adjust_model(loaded.module)
     model = loaded.module.to(device)
-    scaling = Scaling.fit(train, loaded, inputs=config.normalize_inputs, targets=config.normalize_targets)
-    train_t, val_t = (to_tensors(s, loaded, scaling, device) for s in (train, val))
+    preprocessing = fit_preprocessing(train, loaded, prepared.table, inputs=config.normalize_inputs,
+                                      targets=config.normalize_targets, data=experiment.data.model_dump(mode="json"))
+    loaded = replace(loaded, preprocessing=preprocessing)  # saving the model saves its preprocessing
+    train_t, val_t = (to_tensors(s, loaded, preprocessing, device) for s in (train, val))
     loss_fn = _loss(config, loaded, train).to(device)
     optimizer = make_optimizer([p for p in model.parameters() if p.requires_grad], config)
     steps_per_epoch = math.ceil(len(train) / config.batch_size)
@@ -144,7 +152,7 @@ def fit(experiment: ExperimentSpec, job: JobContext, *, prepared: PreparedData |
                 _each(callbacks, "on_after_step", state)
             state.epoch = epoch + 1
             state.history.append(_epoch_row(state, losses, train_probe if epoch_train_metric else None, val_t,
-                                            scaling, autocast, optimizer))
+                                            preprocessing, autocast, optimizer))
             if stopped:
                 break
             _each(callbacks, "on_epoch_end", state)
@@ -153,13 +161,13 @@ def fit(experiment: ExperimentSpec, job: JobContext, *, prepared: PreparedData |
     state.inputs = state.targets = state.outputs = None
     _each(callbacks, "on_fit_end", state)
     val_outputs = _outputs(model, val_t.inputs, autocast)
-    val_predictions = _predictions(loaded.task, val_outputs, scaling, val_t.raw_targets)
+    val_predictions = _predictions(loaded.task, val_outputs, preprocessing, val_t.raw_targets)
     val_metrics = {"loss": _loss_value(loss_fn, val_outputs, val_t.targets),
                    **score(loaded.task, val_t.raw_targets, val_predictions)}
     train_outputs = _outputs(model, train_probe.inputs, autocast)
     train_metrics = {"loss": _loss_value(loss_fn, train_outputs, train_probe.targets),
                      **score(loaded.task, train_probe.raw_targets,
-                             _predictions(loaded.task, train_outputs, scaling, train_probe.raw_targets))}
+                             _predictions(loaded.task, train_outputs, preprocessing, train_probe.raw_targets))}
     return FitResult(
         history=state.history, metric_name=metric_name(loaded.task), val_metrics=val_metrics,
         train_metrics=train_metrics, val_targets=val_t.raw_targets, val_predictions=val_predictions,
@@ -213,11 +221,11 @@ def _outputs(model: nn.Module, inputs: torch.Tensor, autocast) -> torch.Tensor:
     return out
 
 
-def _predictions(task: str, outputs: torch.Tensor, scaling: Scaling, like: np.ndarray) -> np.ndarray:
+def _predictions(task: str, outputs: torch.Tensor, preprocessing: Preprocessing, like: np.ndarray) -> np.ndarray:
     values = outputs.float().cpu().numpy()
     if task == "classification":
         return values.argmax(axis=1)
-    return scaling.targets_back(values).reshape(like.shape)
+    return preprocessing.inverse_target(values).reshape(like.shape)
 
 
 @torch.no_grad()
@@ -226,7 +234,7 @@ def _loss_value(loss_fn: TaskLoss, outputs: torch.Tensor, targets: torch.Tensor)
 
 
 def _epoch_row(state: FitState, losses: list[float], train_probe: SplitTensors | None, val_t: SplitTensors,
-               scaling: Scaling, autocast, optimizer: torch.optim.Optimizer) -> dict[str, float]:
+               preprocessing: Preprocessing, autocast, optimizer: torch.optim.Optimizer) -> dict[str, float]:
     """The epoch's history row; ``train_probe`` None leaves the train metric NaN."""
     name = metric_name(state.task)
     val_out = _outputs(state.model, val_t.inputs, autocast)
@@ -234,13 +242,13 @@ def _epoch_row(state: FitState, losses: list[float], train_probe: SplitTensors |
     if train_probe is not None:
         train_out = _outputs(state.model, train_probe.inputs, autocast)
         train_metric = score(state.task, train_probe.raw_targets, _predictions(
-            state.task, train_out, scaling, train_probe.raw_targets))[name]
+            state.task, train_out, preprocessing, train_probe.raw_targets))[name]
     return {
         "epoch": state.epoch, "step": state.step,
         "train_loss": float(np.mean(losses)) if losses else math.nan,
         "val_loss": _loss_value(state.loss_fn, val_out, val_t.targets),
         "train_metric": train_metric,
         "val_metric": score(state.task, val_t.raw_targets, _predictions(
-            state.task, val_out, scaling, val_t.raw_targets))[name],
+            state.task, val_out, preprocessing, val_t.raw_targets))[name],
         "lr": float(optimizer.param_groups[0]["lr"]),
     }

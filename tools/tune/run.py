@@ -18,6 +18,7 @@ from importlib import metadata
 from ml_expert.tools.data.prepare import PreparedData, prepare_data
 from ml_expert.tools.envelope import Curve, Provenance, Verdict
 from ml_expert.tools.job import JobContext
+from ml_expert.tools.measure.timing import torch_threads
 from ml_expert.tools.models.load import save_model
 from ml_expert.tools.train.loop import FitResult
 from ml_expert.tools.train.overrides import apply_overrides
@@ -54,7 +55,6 @@ from ml_expert.tools.tune.workers import (
     fail_orphaned_trials,
     optimize,
     threads_per_worker,
-    torch_threads,
 )
 
 log = logging.getLogger(__name__)
@@ -218,8 +218,8 @@ def _confirm(spec: TuneHyperparamsSpec, prepared: PreparedData, job: JobContext,
         fitted = (retrained.first_best_fit if retrained.compared_on == "seeds"
                   else train(best_experiment, trainer_job, prepared, fresh))
     progress.confirming(runs, runs)
+    # The fitted model carries its preprocessing (training rows' statistics): saved as preprocessing.json.
     save_model(fitted.loaded, job, checkpoint=MODEL_CHECKPOINT)
-    # The experiment rebuilds the input scaling (training rows' mean and std) the model expects.
     job.add_artifact("best_experiment.json", "config", json.dumps(
         {"experiment": best_experiment.model_dump(mode="json"), "seed": fitted.seed}, indent=1))
     return fitted
