@@ -133,3 +133,68 @@ def test_the_profiling_worker_refuses_a_pickled_parity_file(tmp_path):
     assert result["status"] == "failed"
     assert "loading the model" in result["reason"] and "Unpickl" in result["reason"]
     assert not marker.exists()
+
+
+# --- paths: every odd path is a SpecError naming the field, and nothing blocks ------------------
+
+def _load_file(path: str, root: Path, tmp_path: Path, target: str = "-1"):
+    from ml_expert.tools.data.prepare import prepare_data
+    from ml_expert.tools.data.spec import DataSpec, FileSource
+
+    spec = DataSpec(source=FileSource(path=path, target=target))
+    return prepare_data(spec, JobContext.local(tmp_path / "ws", roots=[root]))
+
+
+def _refusal_within(seconds: float, call) -> SpecError:
+    """The SpecError ``call`` raises, which must come within ``seconds`` (a daemon thread, so a
+    call that blocks fails the test instead of hanging the run)."""
+    import threading
+
+    outcome: list[BaseException | None] = []
+
+    def target():
+        try:
+            call()
+            outcome.append(None)
+        except BaseException as error:  # handed to the test thread
+            outcome.append(error)
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert outcome, f"still blocked after {seconds} s"
+    assert isinstance(outcome[0], SpecError), outcome[0]
+    return outcome[0]
+
+
+@pytest.mark.parametrize("name", ["table.csv", "model.py"])
+def test_a_fifo_under_the_root_is_refused_at_once(tmp_path, name):
+    import os
+
+    os.mkfifo(tmp_path / name)
+    if name.endswith(".csv"):
+        error = _refusal_within(10, lambda: _load_file(name, tmp_path, tmp_path))
+        assert error.field == "data.source.path"
+    else:
+        reference = TypeAdapter(ModelRef).validate_python(
+            {"kind": "code", "target": f"{name}:build", "input": {"kind": "tabular", "num_features": 4},
+             "output": {"kind": "classes", "num_classes": 2}})
+        job = JobContext.local(tmp_path / "ws", roots=[tmp_path])
+        error = _refusal_within(10, lambda: load_model(reference, job))
+        assert error.field == "model.target"
+    assert "FIFO (named pipe)" in error.problem and "regular file" in error.accepted
+
+
+@pytest.mark.parametrize(("raw", "words"), [
+    ("table\0.csv", "contains a NUL character"),
+    ("loop.csv", "symlink loop"),
+    ("x" * 5000 + ".csv", "File name too long"),
+])
+def test_odd_paths_are_field_named_errors(tmp_path, raw, words):
+    (tmp_path / "loop.csv").symlink_to(tmp_path / "loop2.csv")
+    (tmp_path / "loop2.csv").symlink_to(tmp_path / "loop.csv")
+    with pytest.raises(SpecError) as caught:
+        _load_file(raw, tmp_path, tmp_path)
+    assert caught.value.field == "data.source.path"
+    assert words in caught.value.problem
+    assert len(str(caught.value)) < 600  # a 5,000-character name is quoted short
