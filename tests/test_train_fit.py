@@ -48,7 +48,7 @@ def test_skipping_the_epoch_train_metric_changes_nothing_else(job):
 def test_classifier_learns_and_reports_higher_is_better_metrics(job):
     result = fit(_experiment(lr=3e-3), job)
     assert result.metric_name == "accuracy" and result.val_metric > 0.85
-    assert set(result.val_metrics) == {"loss", "accuracy", "balanced_accuracy"}
+    assert set(result.val_metrics) == {"loss", "accuracy", "balanced_accuracy", "macro_f1", "log_loss"}
     assert len(result.history) == 8 and result.steps == 8 * math.ceil(124 / 32)
     assert set(result.history[0]) == {"epoch", "step", "train_loss", "val_loss", "train_metric", "val_metric", "lr"}
     assert result.history[-1]["train_loss"] < result.history[0]["train_loss"]
@@ -63,7 +63,7 @@ def test_regression_reports_r2_in_the_datas_units(job):
     assert result.metric_name == "r2" and 0.2 < result.val_metric <= 1
     assert result.val_predictions.shape == result.val_targets.shape
     assert 50 < result.val_predictions.mean() < 250  # data units, not standardised ones
-    assert set(result.val_metrics) == {"loss", "r2", "rmse"}
+    assert set(result.val_metrics) == {"loss", "r2", "rmse", "mae"}
 
 
 def test_same_seed_same_run_other_seed_other_run(job):

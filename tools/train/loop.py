@@ -26,13 +26,8 @@ from ml_expert.tools.models.load import LoadedModel
 from ml_expert.tools.preprocess.transforms import Preprocessing
 from ml_expert.tools.train.build import build_model
 from ml_expert.tools.train.callbacks import Callback, FitState, StopFit
-from ml_expert.tools.train.losses import (
-    TaskLoss,
-    balanced_class_weights,
-    metric_name,
-    resolve_loss_kind,
-    score,
-)
+from ml_expert.tools.train.losses import TaskLoss, balanced_class_weights, resolve_loss_kind
+from ml_expert.tools.train.metrics import metric_name, score, task_metrics
 from ml_expert.tools.train.optim import make_optimizer, make_schedule
 from ml_expert.tools.train.overrides import apply_overrides
 from ml_expert.tools.train.spec import ExperimentSpec, TrainingConfig
@@ -53,7 +48,7 @@ class FitResult:
 
     history: list[dict[str, float]]
     metric_name: str
-    val_metrics: dict[str, float]  # "loss" plus accuracy & balanced_accuracy, or r2 & rmse
+    val_metrics: dict[str, float]  # "loss" plus every metric of the task (train.metrics.task_metrics)
     train_metrics: dict[str, float]
     val_targets: np.ndarray
     val_predictions: np.ndarray
@@ -163,11 +158,12 @@ def fit(experiment: ExperimentSpec, job: JobContext, *, prepared: PreparedData |
     val_outputs = _outputs(model, val_t.inputs, autocast)
     val_predictions = _predictions(loaded.task, val_outputs, preprocessing, val_t.raw_targets)
     val_metrics = {"loss": _loss_value(loss_fn, val_outputs, val_t.targets),
-                   **score(loaded.task, val_t.raw_targets, val_predictions)}
+                   **task_metrics(loaded.task, val_t.raw_targets, val_predictions, val_outputs.float().cpu().numpy())}
     train_outputs = _outputs(model, train_probe.inputs, autocast)
     train_metrics = {"loss": _loss_value(loss_fn, train_outputs, train_probe.targets),
-                     **score(loaded.task, train_probe.raw_targets,
-                             _predictions(loaded.task, train_outputs, preprocessing, train_probe.raw_targets))}
+                     **task_metrics(loaded.task, train_probe.raw_targets,
+                                    _predictions(loaded.task, train_outputs, preprocessing, train_probe.raw_targets),
+                                    train_outputs.float().cpu().numpy())}
     return FitResult(
         history=state.history, metric_name=metric_name(loaded.task), val_metrics=val_metrics,
         train_metrics=train_metrics, val_targets=val_t.raw_targets, val_predictions=val_predictions,

@@ -1,8 +1,4 @@
-"""The training loss for a task and config, and the metric reported with it.
-
-Metrics follow one convention: higher is better. Classification reports accuracy (and balanced
-accuracy); regression reports R^2 (1 is perfect, 0 is predicting the mean).
-"""
+"""The training loss for a task and config (the metrics reported with it are in ``metrics``)."""
 
 from __future__ import annotations
 
@@ -50,20 +46,3 @@ def balanced_class_weights(y: np.ndarray, num_classes: int) -> torch.Tensor:
     counts = np.bincount(y, minlength=num_classes).astype(np.float64)
     weights = np.divide(len(y), num_classes * counts, out=np.zeros_like(counts), where=counts > 0)
     return torch.tensor(weights, dtype=torch.float32)
-
-
-def metric_name(task: str) -> str:
-    return "accuracy" if task == "classification" else "r2"
-
-
-def score(task: str, targets: np.ndarray, predictions: np.ndarray) -> dict[str, float]:
-    """accuracy and balanced_accuracy (classification), or r2 and rmse (regression)."""
-    if task == "classification":
-        hits = predictions == targets
-        per_class = [hits[targets == c].mean() for c in np.unique(targets)]
-        return {"accuracy": float(hits.mean()), "balanced_accuracy": float(np.mean(per_class))}
-    with np.errstate(over="ignore", invalid="ignore"):  # a diverged model predicts inf; its score is nan
-        residual = ((targets - predictions) ** 2).sum()
-        spread = ((targets - targets.mean(axis=0)) ** 2).sum()
-        rmse = float(np.sqrt(residual / targets.size))
-    return {"r2": float(1.0 - residual / spread) if spread > 0 else 0.0, "rmse": rmse}
