@@ -8,6 +8,24 @@ from pathlib import Path
 
 from ml_expert.tools.tracking import Tracking
 
+MEMORY_SHARE = 0.8  # of the machine's memory, split between the jobs that run at once
+
+
+def machine_memory_bytes() -> int:
+    """MemTotal from /proc/meminfo (physical pages where that file is missing)."""
+    try:
+        with open("/proc/meminfo") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemTotal:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+
+
+def default_job_memory_limit(workers: int) -> int:
+    return int(machine_memory_bytes() * MEMORY_SHARE / max(1, workers))
+
 
 @dataclass(frozen=True)
 class ServerConfig:
@@ -17,8 +35,11 @@ class ServerConfig:
     job_time_limit_s: float = 3600.0
     default_wait_s: float = 20.0
     tracking: Tracking = "wandb-offline"
+    job_memory_limit_bytes: int | None = None  # None: MEMORY_SHARE of the machine's memory / workers
 
     def __post_init__(self) -> None:
+        if self.job_memory_limit_bytes is None:
+            object.__setattr__(self, "job_memory_limit_bytes", default_job_memory_limit(self.workers))
         object.__setattr__(self, "workspace", Path(self.workspace).resolve())
         object.__setattr__(self, "roots", tuple(Path(r).resolve() for r in self.roots))
 

@@ -65,9 +65,11 @@ class Store:
             self._db.close()
 
     def _execute(self, sql: str, params: tuple | dict = ()) -> list[dict[str, Any]]:
+        return [_decode(dict(row)) for row in self._execute_raw(sql, params)]
+
+    def _execute_raw(self, sql: str, params: tuple | dict = ()) -> list[sqlite3.Row]:
         with self._lock:
-            rows = self._db.execute(sql, params).fetchall()
-        return [_decode(dict(row)) for row in rows]
+            return self._db.execute(sql, params).fetchall()
 
     # Jobs and runs
 
@@ -86,16 +88,29 @@ class Store:
             "SELECT * FROM jobs WHERE (:status IS NULL OR status = :status) AND (:tool IS NULL OR tool = :tool) "
             "ORDER BY created_at DESC LIMIT :limit", {"status": status, "tool": tool, "limit": limit})
 
-    def mark_interrupted(self, ended_at: float) -> int:
-        """After a restart: jobs left queued or running by the last server become interrupted."""
+    def mark_interrupted(self, ended_at: float) -> list[str]:
+        """After a restart: jobs left queued or running by the last server become interrupted; their run ids."""
         with self._lock:
-            cursor = self._db.execute(
+            runs = [row["run_id"] for row in self._db.execute(
+                "SELECT run_id FROM jobs WHERE status IN (?, ?)", ACTIVE_STATUSES).fetchall()]
+            self._db.execute(
                 "UPDATE jobs SET status = 'interrupted', ended_at = ?, error = 'the server stopped while this "
                 "job was ' || status || '; its records and files are kept' WHERE status IN (?, ?)",
                 (ended_at, *ACTIVE_STATUSES))
             self._db.execute("UPDATE runs SET status = 'interrupted', ended_at = ? WHERE status IN (?, ?)",
                              (ended_at, *ACTIVE_STATUSES))
-            return cursor.rowcount
+            return runs
+
+    def add_artifacts(self, run_id: str, artifacts: list[dict[str, Any]]) -> None:
+        """List files of a run; artifacts it already lists keep their records."""
+        with self._lock:
+            self._db.executemany(
+                "INSERT OR IGNORE INTO artifacts (run_id, name, kind, path, sha256, bytes) VALUES (?, ?, ?, ?, ?, ?)",
+                [(run_id, a["name"], a["kind"], a["path"], a["sha256"], a["bytes"]) for a in artifacts])
+
+    def integrity(self) -> str:
+        """SQLite's own check of the database file: 'ok' when sound."""
+        return "; ".join(row[0] for row in self._execute_raw("PRAGMA integrity_check"))
 
     def save_run(self, run: dict[str, Any], artifacts: list[dict[str, Any]] = ()) -> None:
         columns = ("run_id", "job_id", "tool", "status", "summary", "metrics", "verdicts", "provenance",

@@ -3,28 +3,32 @@
 from __future__ import annotations
 
 import math
+import os
 import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import anyio
 from anyio.abc import TaskGroup
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
+from pydantic import ValidationError
 
 from ml_expert.config import ServerConfig
-from ml_expert.jobs.executor import Executor, WorkerHandle
-from ml_expert.jobs.request import WorkerRequest
+from ml_expert.jobs.artifacts import checked_artifacts, run_folder_artifacts
+from ml_expert.jobs.executor import Executor, MalformedEvent, WorkerHandle
+from ml_expert.jobs.request import ProgressEvent, ResultEvent, WorkerEvent, WorkerRequest
 from ml_expert.store import Store
 from ml_expert.tool_entry import ToolEntry
 from ml_expert.tools.envelope import JobProgress
-from ml_expert.tools.job import sha256_file
 from ml_expert.tools.spec import ToolSpec
 
 FINAL_STATUSES = ("succeeded", "failed", "cancelled", "interrupted")
 LOG_NAME = "job.log"
+CHANNEL_DRAIN_S = 2.0  # after the worker exits, how long its last events may take to arrive
 
 
 class UnknownJob(LookupError):
@@ -45,7 +49,7 @@ class Job:
     progress: JobProgress = field(default_factory=JobProgress)
     result: dict[str, Any] | None = None
     error: str | None = None
-    error_kind: str | None = None  # user, crash, killed, timeout
+    error_kind: str | None = None  # user, crash, memory, protocol, killed, timeout
     pid: int | None = None
     cancel_requested: bool = False
     handle: WorkerHandle | None = None
@@ -73,7 +77,8 @@ class JobManager:
     @asynccontextmanager
     async def running(self) -> AsyncIterator[JobManager]:
         """Serve jobs while the context is open; on exit, end every worker still running."""
-        self.store.mark_interrupted(time.time())
+        for run_id in self.store.mark_interrupted(time.time()):
+            self.store.add_artifacts(run_id, run_folder_artifacts(self.config.workspace / "runs" / run_id))
         self._stopping = False
         async with anyio.create_task_group() as task_group:
             self._task_group = task_group
@@ -157,7 +162,8 @@ class JobManager:
         if job.status not in FINAL_STATUSES:  # never started: cancelled, or the server stopped
             job.status = "interrupted" if self._stopping else "cancelled"
             job.error = f"{job.status} before it started"
-        self._finish(job)
+        with anyio.CancelScope(shield=True):
+            await self._finish(job)
 
     async def _execute(self, job: Job, entry: ToolEntry, spec: ToolSpec) -> None:
         config = self.config
@@ -165,24 +171,20 @@ class JobManager:
                                 spec_model=entry.spec_path, spec=job.spec, seed=spec.seed,
                                 tracking=spec.tracking or config.tracking, workspace=str(config.workspace),
                                 roots=[str(r) for r in config.roots], database=str(config.database),
-                                threads=config.threads_per_job)
+                                threads=config.threads_per_job, server_pid=os.getpid(),
+                                memory_limit_bytes=config.job_memory_limit_bytes)
         job.status, job.started_at = "running", time.time()
-        timed_out = False
         with anyio.CancelScope(shield=True):  # a started worker always gets reaped and recorded
             job.handle = await self.executor.start(request, self._log_path(job))
             job.pid = job.handle.pid
             self.store.save_job(job.record())
             if job.cancel_requested:
                 await job.handle.kill()
-            with anyio.move_on_after(job.time_limit_s) as deadline:
-                async for event in job.handle.events():
-                    self._on_event(job, event)
-            if deadline.cancelled_caught:
-                timed_out = True
-                await job.handle.kill()
-            exit_reason = await job.handle.wait()
+            exit_reason, timed_out = await self._supervise(job, entry)
         job.handle = None
-        if job.result is not None:
+        if job.error_kind == "protocol":
+            job.status = "failed"
+        elif job.result is not None:
             job.status = "succeeded"
         elif self._stopping:
             job.status, job.error = "interrupted", "the server stopped while this job was running; records kept"
@@ -196,26 +198,64 @@ class JobManager:
             job.error = f"{exit_reason or 'the worker process ended without a result'}; see its log " \
                         f"runs://{job.run_id}/artifacts/{LOG_NAME}"
 
-    def _on_event(self, job: Job, event: dict[str, Any]) -> None:
-        kind = event["type"]
-        if kind == "progress":
-            job.progress = JobProgress.model_validate({k: v for k, v in event.items() if k != "type"})
+    async def _supervise(self, job: Job, entry: ToolEntry) -> tuple[str | None, bool]:
+        """Read events until the worker process exits (or its time is up), then end its process group
+        and take what is left on the channel: a child that kept the channel open cannot hold the result."""
+        handle = job.handle
+        channel_done = anyio.Event()
+
+        async def read_events() -> None:
+            try:
+                async for event in handle.events():
+                    self._on_event(job, entry, event)
+            except MalformedEvent as error:
+                job.result, job.error_kind = None, "protocol"
+                job.error = f"the worker sent a malformed event: {error}"
+                await handle.kill()
+            finally:
+                channel_done.set()
+
+        async with anyio.create_task_group() as readers:
+            readers.start_soon(read_events)
+            with anyio.move_on_after(job.time_limit_s) as deadline:
+                await handle.wait()
+            await handle.kill()
+            exit_reason = await handle.wait()
+            with anyio.move_on_after(CHANNEL_DRAIN_S):
+                await channel_done.wait()
+            readers.cancel_scope.cancel()
+        await handle.close()
+        return exit_reason, deadline.cancelled_caught
+
+    def _on_event(self, job: Job, entry: ToolEntry, event: WorkerEvent) -> None:
+        if job.error_kind == "protocol":
+            return
+        if isinstance(event, ProgressEvent):
+            if not all(math.isfinite(v) for v in (event.step, event.total or 0)):
+                raise MalformedEvent(f"a progress event with a step or total that is not finite: {event.step}")
+            job.progress = JobProgress.model_validate(event.model_dump(exclude={"type"}))
             for watcher in job.watchers:
                 watcher.send_nowait(job.progress)
-        elif kind == "result":
-            job.result = event["result"]
-        elif kind == "error":
-            job.status, job.error, job.error_kind = "failed", event["message"], event["kind"]
+        elif isinstance(event, ResultEvent):
+            try:
+                result = entry.result_model.model_validate(event.result).model_dump(mode="json")
+            except ValidationError as error:
+                raise MalformedEvent(f"a result that is not a {entry.name} result: {error.errors()[0]['msg']} "
+                                     f"at {'.'.join(map(str, error.errors()[0]['loc']))}") from None
+            checked_artifacts(result["artifacts"], self._run_dir(job))
+            job.result = result
+        else:
+            job.status, job.error, job.error_kind = "failed", event.message, event.kind
 
-    def _finish(self, job: Job) -> None:
+    async def _finish(self, job: Job) -> None:
         job.ended_at = time.time()
         self.store.save_job(job.record())
         result = job.result or {}
-        artifacts = list(result.get("artifacts", []))
-        log = self._log_path(job)
-        if log.exists():
-            artifacts.append({"name": LOG_NAME, "kind": "log", "path": str(log), "sha256": sha256_file(log),
-                              "bytes": log.stat().st_size})
+        on_disk = await anyio.to_thread.run_sync(run_folder_artifacts, self._run_dir(job))
+        if job.result is None:  # whatever the job left is listed, so nothing is lost
+            artifacts = on_disk
+        else:
+            artifacts = list(result.get("artifacts", [])) + [a for a in on_disk if a["name"] == LOG_NAME]
         self.store.save_run({"run_id": job.run_id, "job_id": job.job_id, "tool": job.tool, "status": job.status,
                              "summary": result.get("summary") or job.error, "metrics": result.get("metrics"),
                              "verdicts": result.get("verdicts"), "provenance": result.get("provenance"),
@@ -225,5 +265,8 @@ class JobManager:
         job.watchers.clear()
         job.done.set()
 
-    def _log_path(self, job: Job):
-        return self.config.workspace / "runs" / job.run_id / LOG_NAME
+    def _run_dir(self, job: Job) -> Path:
+        return self.config.workspace / "runs" / job.run_id
+
+    def _log_path(self, job: Job) -> Path:
+        return self._run_dir(job) / LOG_NAME

@@ -7,10 +7,14 @@ which the server points at the job's log file, so user code can never write into
 
 from __future__ import annotations
 
+import ctypes
 import importlib
 import json
 import os
 import platform
+import resource
+import select
+import signal
 import sys
 import time
 import traceback
@@ -26,6 +30,9 @@ from ml_expert.tools.errors import SpecError
 from ml_expert.tools.job import JobContext
 
 REPORTED_PACKAGES = ("torch", "numpy", "scikit-learn", "pydantic", "optuna", "onnxruntime", "wandb")
+PR_SET_PDEATHSIG = 1
+# What an allocation refused under the memory limit looks like from torch and C++ libraries.
+OUT_OF_MEMORY_SIGNS = ("can't allocate memory", "Cannot allocate memory", "std::bad_alloc")
 
 
 def resolve(target: str) -> Any:
@@ -39,6 +46,42 @@ def take_event_channel() -> TextIO:
     os.dup2(2, 1)
     sys.stdout = sys.stderr
     return channel
+
+
+def die_with_server(server_pid: int) -> None:
+    """End this worker and everything it starts when the server goes, even by SIGKILL.
+
+    The parent-death signal ends the worker itself; a small forked watchdog in the worker's process
+    group holds a pidfd on the server and, when the server exits, ends the whole group (the worker's
+    own children would otherwise live on, reparented to init)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != server_pid:  # the server died before the signal was armed
+        os.killpg(0, signal.SIGKILL)
+    if os.fork() != 0:
+        return
+    os.closerange(3, os.sysconf("SC_OPEN_MAX"))  # the watchdog must not hold the event channel open
+    try:
+        server = os.pidfd_open(server_pid)
+        select.select([server], [], [])  # readable once the server has exited
+    except OSError:
+        pass  # no such process: the server is already gone
+    os.killpg(0, signal.SIGKILL)
+
+
+def limit_memory(limit_bytes: int) -> None:
+    """Cap the worker's data segment (heap and private mappings; children inherit the cap).
+
+    RLIMIT_DATA rather than RLIMIT_AS: CUDA builds of torch reserve address space far beyond what
+    they use, which an address-space cap refuses; reservations without write access don't count
+    against RLIMIT_DATA. The hard limit is set too, so user code cannot raise it."""
+    _, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    limit = limit_bytes if hard == resource.RLIM_INFINITY else min(limit_bytes, hard)
+    resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+
+
+def out_of_memory(error: BaseException) -> bool:
+    return isinstance(error, MemoryError) or any(sign in str(error) for sign in OUT_OF_MEMORY_SIGNS)
 
 
 def package_versions() -> dict[str, str]:
@@ -79,7 +122,15 @@ def run(request: WorkerRequest, send) -> None:
         return
     except Exception as error:  # noqa: BLE001 — any tool failure must reach the server as a record
         traceback.print_exc()
-        send({"type": "error", "kind": "crash", "message": f"{type(error).__name__}: {error}", "field": None})
+        message = f"{type(error).__name__}: {str(error)[:2000]}"
+        if out_of_memory(error):
+            limit_gib = request.memory_limit_bytes / 2**30
+            send({"type": "error", "kind": "memory", "field": None,
+                  "message": f"the job exceeded its memory limit of {limit_gib:.3g} GiB ({message}); ask for less "
+                             f"(a smaller batch, model or data) or start the server with a larger "
+                             f"--job-memory-limit"})
+        else:
+            send({"type": "error", "kind": "crash", "message": message, "field": None})
         return
     finally:
         tracked = _finish_tracking(job)
@@ -117,6 +168,8 @@ def main() -> None:
         channel.write(json.dumps(event) + "\n")
 
     request = WorkerRequest.model_validate_json(sys.stdin.read())
+    die_with_server(request.server_pid)
+    limit_memory(request.memory_limit_bytes)
     # Before torch loads: OpenMP reads these once. A tool may still pin its own count (profiling).
     for variable in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[variable] = str(request.threads)
