@@ -198,3 +198,62 @@ def test_odd_paths_are_field_named_errors(tmp_path, raw, words):
     assert caught.value.field == "data.source.path"
     assert words in caught.value.problem
     assert len(str(caught.value)) < 600  # a 5,000-character name is quoted short
+
+
+# --- tune_hyperparams.storage cannot write into workspace files ---------------------------------
+
+def test_storage_cannot_append_to_another_runs_job_log(tmp_path):
+    from ml_expert.tools.tune.study import resolve_storage
+
+    workspace = tmp_path.resolve()
+    job_log = workspace / "runs" / "run-other" / "job.log"
+    job_log.parent.mkdir(parents=True)
+    job_log.write_text("2026-12-01 training started\n")
+    for raw in ("runs/run-other/job.log", str(job_log)):
+        with pytest.raises(SpecError) as caught:
+            resolve_storage(raw, workspace, "s1")
+        assert caught.value.field == "storage"
+        assert "an existing file that is not an Optuna journal study" in caught.value.problem
+    # A link in the studies folder to the log is the same file.
+    (workspace / "studies").mkdir()
+    (workspace / "studies" / "s1.journal").symlink_to(job_log)
+    with pytest.raises(SpecError, match="not an Optuna journal study"):
+        resolve_storage(None, workspace, "s1")
+    assert job_log.read_text() == "2026-12-01 training started\n"
+
+
+def _tables(database: Path) -> set[str]:
+    import sqlite3
+
+    with sqlite3.connect(database) as connection:
+        return {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+def test_storage_cannot_create_tables_in_the_servers_database(tmp_path):
+    from ml_expert.store import Store
+    from ml_expert.tools.tune.study import resolve_storage
+
+    workspace = tmp_path.resolve()
+    Store(workspace / "ml-expert.db")
+    before = _tables(workspace / "ml-expert.db")
+    for raw in (f"sqlite:///{workspace}/ml-expert.db", f"sqlite:///{workspace}/studies/../ml-expert.db",
+                f"sqlite:///{workspace}/studies/x.db?uri=true"):
+        with pytest.raises(SpecError) as caught:
+            resolve_storage(raw, workspace, "s1")
+        assert caught.value.field == "storage"
+    assert _tables(workspace / "ml-expert.db") == before and "studies" not in before
+
+
+def test_storage_extends_existing_studies_and_creates_new_files(tmp_path):
+    import optuna
+
+    from ml_expert.tools.tune.study import open_storage, resolve_storage
+
+    workspace = tmp_path.resolve()
+    journal = resolve_storage("mine.journal", workspace, "s1")
+    database = f"sqlite:///{workspace}/studies/s1.db"
+    for url in (journal, resolve_storage(database, workspace, "s1")):
+        optuna.create_study(study_name="s1", storage=open_storage(url))
+    # Both now exist and hold a study: passing them back extends it.
+    assert resolve_storage("mine.journal", workspace, "s1") == journal
+    assert resolve_storage(database, workspace, "s1") == database

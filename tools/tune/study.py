@@ -36,24 +36,77 @@ class BudgetSpent(Exception):  # noqa: N818 - a signal to stop, not an error
 # --- storage --------------------------------------------------------------------------------
 
 def resolve_storage(raw: str | None, workspace: Path, study_name: str) -> str:
-    """A journal file path or an RDB URL. Journal files live inside the workspace."""
+    """A journal file path or an RDB URL. Journal and SQLite files live inside the workspace, and
+    may be an existing file only when it already holds Optuna studies (a study to extend): never a
+    run's job.log, the server's database or any other workspace file."""
     if raw is None:
-        return str((workspace / "studies" / f"{study_name}.journal").resolve())
+        return str(_study_file((workspace / "studies" / f"{study_name}.journal").resolve(), raw, "journal"))
     if "://" in raw:
         scheme = raw.split("://", 1)[0].split("+", 1)[0]
         if scheme not in RDB_SCHEMES:
             raise SpecError("storage", f"unsupported database URL scheme in {redact(raw)!r}",
                             "postgresql://user:password@host/db, mysql://..., sqlite:////abs/path.db, or a .journal path")
-        database = Path(raw.split(":///", 1)[-1])  # SQLAlchemy reads a relative path against the cwd: refuse it
-        if scheme == "sqlite" and not (database.is_absolute() and _inside(database, workspace)):
-            raise SpecError("storage", f"the SQLite file of {raw!r} is not inside the workspace",
-                            f"sqlite:///{workspace}/studies/<name>.db (an absolute path)")
+        if scheme == "sqlite":
+            _study_file(_sqlite_file(raw, workspace), raw, "sqlite")
         return raw
     path = Path(raw) if Path(raw).is_absolute() else workspace / raw
     if not _inside(path, workspace) or path.suffix not in JOURNAL_SUFFIXES:
         raise SpecError("storage", f"{raw!r} is not a journal file inside the workspace",
                         f"a path ending in .journal under {workspace}, or an RDB URL")
-    return str(path.resolve())
+    return str(_study_file(path.resolve(), raw, "journal"))
+
+
+def _sqlite_file(raw: str, workspace: Path) -> Path:
+    from sqlalchemy.engine import make_url
+
+    accepted = f"sqlite:///{workspace}/studies/<name>.db (an absolute path, no query string)"
+    url = make_url(raw)
+    # SQLAlchemy reads a relative path against the cwd, and ?uri=true makes the path a URI: refuse both.
+    if url.query or not url.database or not Path(url.database).is_absolute():
+        raise SpecError("storage", f"{raw!r} does not name an absolute SQLite file", accepted)
+    database = Path(url.database)
+    if not _inside(database, workspace):
+        raise SpecError("storage", f"the SQLite file of {raw!r} is not inside the workspace", accepted)
+    return database.resolve()
+
+
+def _study_file(path: Path, raw: str | None, kind: str) -> Path:
+    """``path`` (resolved) if it is new, or an existing regular file holding only Optuna's study data."""
+    if not path.exists():
+        return path
+    is_study = path.is_file() and (_holds_journal(path) if kind == "journal" else _holds_optuna_tables(path))
+    if not is_study:
+        raise SpecError("storage", f"{raw!r} is {path}, an existing file that is not an Optuna {kind} study: "
+                                   "the study would be written into it",
+                        "a new file or an existing study: a path under <workspace>/studies/, or a postgresql:// URL")
+    return path
+
+
+def _holds_journal(path: Path) -> bool:
+    """An Optuna journal: its first line is a JSON operation (create_study comes first)."""
+    import json
+
+    with open(path, "rb") as handle:
+        first = handle.readline(1 << 16)
+    try:
+        operation = json.loads(first)
+    except ValueError:
+        return False
+    return isinstance(operation, dict) and "op_code" in operation and "worker_id" in operation
+
+
+def _holds_optuna_tables(path: Path) -> bool:
+    """A SQLite file whose tables are all Optuna's (and include its study table)."""
+    import sqlite3
+
+    from optuna.storages._rdb.models import BaseModel
+
+    try:
+        with contextlib.closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as connection:
+            tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.DatabaseError:  # not a SQLite file at all
+        return False
+    return "studies" in tables and tables <= set(BaseModel.metadata.tables) | {"alembic_version"}
 
 
 def _inside(path: Path, workspace: Path) -> bool:
