@@ -224,6 +224,13 @@ def load_run(run_id: str, job: JobContext, field: str = "model.run_id") -> Loade
                        preprocessing=preprocessing)
 
 
+def run_preprocessing(workspace: Path, run_id: str, field: str = "model.run_id") -> Preprocessing | None:
+    """A saved run's preprocessing, read without building its model (None when it saved none)."""
+    run_dir = workspace / "runs" / run_id
+    config = yaml.safe_load((run_dir / MODEL_FILE).read_text())
+    return load_preprocessing(run_dir, config.get("preprocessing"), run_id, field)
+
+
 def _file_of_run(run_dir: Path, name: str, what: str, run_id: str, field: str) -> Path:
     """``name`` from a run's model.yaml, which must stay inside the run folder: the yaml is a file on
     disk, and a path out of the run would load (or, for code, run) a file nobody saved there."""

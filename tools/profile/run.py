@@ -126,15 +126,15 @@ def _parity_inputs(spec: ProfileInferenceSpec, model: ResolvedModel, job: JobCon
     """Write the parity inputs, labels and fp32 reference outputs for the workers; return the task part."""
     import torch
 
-    from ml_expert.tools.profile.inputs import make_input
+    from ml_expert.tools.profile.inputs import make_input, validation_rows
 
-    data = spec.data or model.data
     labels, data_verdicts, provenance = None, [], {}
-    if data is None:
+    rows = validation_rows(spec, model, job)
+    if rows is None:
         inputs = make_input(model.input, spec.parity_samples, spec.seed + 1)
         source = "random inputs"
     else:
-        inputs, labels, data_verdicts, provenance = _validation_rows(data, spec, model, job)
+        inputs, labels, data_verdicts, provenance = rows
         source = "validation rows"
     reference = model.reference(inputs, chunk=max(spec.batch_sizes))
     task = model.task
@@ -147,27 +147,6 @@ def _parity_inputs(spec: ProfileInferenceSpec, model: ResolvedModel, job: JobCon
     parity = {"path": str(path), "task": task, "inputs": source, "min_sqnr_db": spec.parity.min_sqnr_db,
               "max_metric_drop": spec.parity.max_metric_drop}
     return parity, data_verdicts, provenance
-
-
-def _validation_rows(data, spec: ProfileInferenceSpec, model: ResolvedModel, job: JobContext):
-    import math
-
-    import numpy as np
-    import torch
-
-    from ml_expert.tools.data.prepare import prepare_data
-
-    field = "data" if spec.data is not None else "model.data"
-    prepared = prepare_data(data, job, field=field)
-    val = prepared.splits.val
-    shape = model.input["shape"]
-    if val.X.shape[1] != math.prod(shape):
-        raise SpecError(field, f"its rows have {val.X.shape[1]} features, but the model takes inputs of shape "
-                               f"{shape} ({math.prod(shape)} values)", "data whose rows match the model's input")
-    rows = min(len(val), spec.parity_samples)
-    inputs = torch.from_numpy(np.array(val.X[:rows])).reshape(rows, *shape).to(getattr(torch, model.input["dtype"]))
-    labels = torch.from_numpy(np.array(val.y[:rows]))
-    return inputs, labels, prepared.verdicts, prepared.provenance_fields()
 
 
 def _flops(model: ResolvedModel, batch_sizes: list[int]) -> dict[int, float]:

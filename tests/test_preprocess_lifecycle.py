@@ -1,0 +1,52 @@
+"""A model tuned on unscaled CSV data keeps its validation score through profile (and evaluate)."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from ml_expert.tools.job import JobContext
+from ml_expert.tools.profile.run import profile_inference
+from ml_expert.tools.profile.schema import ProfileInferenceSpec
+from ml_expert.tools.tune.run import tune_hyperparams
+from ml_expert.tools.tune.schema import TuneHyperparamsSpec
+from tests.test_preprocess import unscaled_wine_csv
+
+
+@pytest.fixture(autouse=True)
+def one_thread():
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+@pytest.fixture(scope="module")
+def tuned(tmp_path_factory):
+    """(workspace, root, tuned run id, the saved model's validation accuracy) on wine with raw scales."""
+    workspace = tmp_path_factory.mktemp("lifecycle")
+    root = workspace / "data"
+    root.mkdir()
+    path = unscaled_wine_csv(root)
+    base = {"model": {"kind": "builtin", "family": "mlp", "width": 32},
+            "data": {"source": {"kind": "file", "path": str(path), "target": "target"}},
+            "training": {"epochs": 15, "batch_size": 32, "lr": 3e-3}}
+    spec = TuneHyperparamsSpec.model_validate({
+        "base": base, "space": {"training.lr": {"type": "float", "low": 2e-3, "high": 5e-3, "log": True}},
+        "n_trials": 2, "significance_seeds": 0})
+    job = JobContext.local(workspace, roots=[root])
+    result = tune_hyperparams(spec, job)
+    gap = next(v for v in result.verdicts if v.check == "train_val_gap")
+    assert gap.evidence["val"] > 0.85
+    return workspace, root, result.best_run_id, gap.evidence["val"]
+
+
+def test_profile_checks_parity_on_real_validation_rows_through_the_preprocessing(tuned):
+    workspace, root, run_id, val_accuracy = tuned
+    spec = ProfileInferenceSpec.model_validate({
+        "model": {"kind": "run", "run_id": run_id}, "variants": ["inference_mode"], "batch_sizes": [1, 4],
+        "threads": 1, "max_seconds_per_measurement": 0.05, "parity_samples": 256})
+    result = profile_inference(spec, JobContext.local(workspace, roots=[root]))
+    parity = next(v.parity for v in result.variants if v.variant == "eager")
+    assert parity.inputs == "validation rows" and parity.metric_name == "accuracy"
+    assert parity.reference_metric == pytest.approx(val_accuracy, abs=1e-4)
