@@ -32,3 +32,16 @@ def test_deep_trees_show_the_deepest_level_that_fits():
     model = nn.Sequential(*[nn.Sequential(nn.Linear(8, 8 + i % 2), nn.ReLU(), nn.Linear(8 + i % 2, 8)) for i in range(16)])
     rows, note = compact(table_rows(module_tree(model, torch.randn(1, 8))), max_rows=20)
     assert all(row.name.count(".") == 0 for row in rows) and "level 1 of 2" in note
+
+
+def test_tied_weights_count_once_so_top_level_rows_sum_to_the_parameter_count():
+    from ml_expert.tools.models.budget import count_parameters
+
+    io = ModelIO("language_model", "tokens", (16,), 500, 500)
+    gpt = build_builtin("decoder_lm", {"depth": 2, "width": 32, "tie_embeddings": True}, io).module
+    rows = table_rows(module_tree(gpt, io.example_input(1)))
+    top = [row for row in rows if row.depth == 1]
+    assert sum(row.params * row.repeat for row in top) == count_parameters(gpt)
+    shared = [row for row in rows if row.shared]
+    assert [(row.params, row.shared) for row in shared if row.depth == 1] == [(0, 500 * 32)]
+    assert "(+16,000 shared, counted above)" in markdown(rows)

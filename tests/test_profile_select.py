@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from ml_expert.tools.measure.cpu_load import contention_verdict
 from ml_expert.tools.profile import select, verdicts
 from ml_expert.tools.profile.schema import Budgets, LatencyRow, ParityReport, ParityTolerance, VariantReport
 
@@ -159,8 +160,8 @@ def test_timing_crosscheck_warns_when_timer_disagrees():
 
 
 def test_contention_verdict():
-    assert verdicts.contention_verdict(0.05, 2).status == "pass"
-    busy = verdicts.contention_verdict(0.9, 2)
+    assert contention_verdict(0.05, 2).status == "pass"
+    busy = contention_verdict(0.9, 2)
     assert busy.status == "warn" and "threads=1" in busy.fix
-    assert "threads=1" not in verdicts.contention_verdict(0.9, 1).fix
-    assert verdicts.contention_verdict(None, 2) is None
+    assert "threads=1" not in contention_verdict(0.9, 1).fix
+    assert contention_verdict(None, 2) is None

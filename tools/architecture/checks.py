@@ -24,6 +24,7 @@ CHECK_SEQ_LEN = 16
 CHECK_LM_SEQUENCES = 4
 LOSS_AT_INIT_TOLERANCE = 0.25  # relative distance from ln C that still passes
 MAX_NAMES = 8
+FEW_OVERFIT_STEPS = 50  # fewer Adam steps than this cannot show that a model fails to memorise a batch
 SQUASHING_MODULES = ("Softmax", "Softmin", "Sigmoid", "LogSigmoid", "Tanh", "ReLU", "ReLU6", "LeakyReLU", "ELU",
                      "GELU", "SiLU", "Softplus", "Hardsigmoid", "Hardtanh")
 
@@ -275,6 +276,14 @@ def check_overfit(model: nn.Module, batch: SampleBatch, io: ModelIO, max_steps: 
                     f"in {max_steps} steps.",
             fix="Raise overfit_steps or overfit_lr; if it still stalls, look for a narrow bottleneck layer, "
                 "frozen weights, or heavy normalisation/regularisation on the path to the output."),
+            losses)
+    if max_steps < FEW_OVERFIT_STEPS:
+        return OverfitResult(Verdict(
+            check="overfit_one_batch", status="warn", evidence=evidence,
+            message=f"Loss on one batch went {start:.3g} -> {final:.3g} ({fraction:.0%}) in only {max_steps} steps: "
+                    f"too few to tell whether the model can memorise it.",
+            fix=f"Raise overfit_steps to at least {FEW_OVERFIT_STEPS} (the default is 200); if the loss still does "
+                "not fall, check that the input reaches the output and that targets line up with outputs."),
             losses)
     return OverfitResult(Verdict(
         check="overfit_one_batch", status="fail", evidence=evidence,

@@ -3,6 +3,10 @@
 Runs of identical numbered siblings (the blocks of a transformer, the layers of a Sequential)
 fold into one entry, ``blocks.0-11`` with repeat 12, whose children are listed once. The table
 then goes as deep into the module tree as fits in ``MAX_ROWS``; the full table is an artifact.
+
+A tied parameter (a language model's output layer sharing the embedding's weight) is counted in
+the first module that holds it and shown as ``shared`` in the later ones, so the top-level rows
+sum to the model's distinct parameter count.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ class Row:
     depth: int
     is_leaf: bool
     repeat: int = 1
+    shared: int = 0
 
 
 @dataclass
@@ -37,11 +42,12 @@ class Node:
     output_shape: list[int] | None
     params: int
     children: list[Node] = field(default_factory=list)
+    shared: int = 0  # parameters counted in an earlier module (tied weights)
 
     @cached_property
     def signature(self) -> tuple:
         shape = tuple(self.output_shape) if self.output_shape else None
-        return (self.type, shape, self.params, tuple((c.local_name, c.signature) for c in self.children))
+        return (self.type, shape, self.params, self.shared, tuple((c.local_name, c.signature) for c in self.children))
 
 
 def module_tree(model: nn.Module, example_input: torch.Tensor) -> Node:
@@ -64,12 +70,29 @@ def module_tree(model: nn.Module, example_input: torch.Tensor) -> Node:
         for hook in hooks:
             hook.remove()
 
+    owners = parameter_owners(model)
+
     def node(path: str, local_name: str, module: nn.Module) -> Node:
         children = [node(f"{path}.{name}" if path else name, name, child) for name, child in module.named_children()]
-        return Node(local_name, type(module).__name__, shapes.get(path), sum(p.numel() for p in module.parameters()),
-                    children)
+        own = shared = 0
+        for parameter in module.parameters():  # distinct within the module
+            owner = owners[id(parameter)]
+            if not path or owner == path or owner.startswith(path + "."):
+                own += parameter.numel()
+            else:
+                shared += parameter.numel()
+        return Node(local_name, type(module).__name__, shapes.get(path), own, children, shared)
 
     return node("", "", model)
+
+
+def parameter_owners(model: nn.Module) -> dict[int, str]:
+    """id of each parameter -> path of the first module (definition order) that holds it directly."""
+    owners: dict[int, str] = {}
+    for path, module in model.named_modules(remove_duplicate=False):
+        for parameter in module.parameters(recurse=False):
+            owners.setdefault(id(parameter), path)
+    return owners
 
 
 def table_rows(root: Node, fold: bool = True) -> list[Row]:
@@ -86,7 +109,7 @@ def table_rows(root: Node, fold: bool = True) -> list[Row]:
                     j += 1
             name = prefix + child.local_name + (f"-{children[j - 1].local_name}" if j - i > 1 else "")
             rows.append(Row(name, child.type, child.output_shape, child.params, depth, not child.children,
-                            repeat * (j - i)))
+                            repeat * (j - i), child.shared))
             walk(child, name + ".", repeat * (j - i), depth + 1)
             i = j
 
@@ -120,5 +143,6 @@ def markdown(rows: list[Row]) -> str:
     for row in rows:
         indent = "&nbsp;&nbsp;" * (row.depth - 1)
         shape = "x".join(map(str, row.output_shape)) if row.output_shape else "-"
-        lines.append(f"| {indent}{row.name} | {row.type} | {shape} | {row.params:,} |")
+        shared = f" (+{row.shared:,} shared, counted above)" if row.shared else ""
+        lines.append(f"| {indent}{row.name} | {row.type} | {shape} | {row.params:,}{shared} |")
     return "\n".join(lines) + "\n"

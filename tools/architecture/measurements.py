@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import statistics
 import time
+from dataclasses import dataclass
 
 import torch
 from torch import nn
@@ -14,8 +14,10 @@ from ml_expert.tools.measure.memory import ActivationMemory, activation_memory
 from ml_expert.tools.models.io import ModelIO
 
 BYTES_PER_VALUE = {"fp32": 4, "bf16": 2, "int8": 1}
-LATENCY_RUNS = 20
+LATENCY_RUNS = 200
 LATENCY_SECONDS = 1.0
+MIN_LATENCY_SAMPLES = 20
+MAX_LATENCY_SECONDS = 10.0
 
 
 def sizes_mb(model: nn.Module) -> dict[str, float]:
@@ -51,16 +53,33 @@ def training_activation_memory(model: nn.Module, io: ModelIO, batch_size: int) -
                              smallest=2 if batch_norm else 1)
 
 
-def batch1_latency_ms(model: nn.Module, io: ModelIO) -> float:
-    """Median wall time of a batch-1 forward pass (eval, no grad) after a warm-up run."""
+@dataclass(frozen=True)
+class Latency:
+    """Batch-1 forward time: the median over ``samples`` timed calls on ``threads`` intra-op threads."""
+
+    median_ms: float
+    p90_ms: float
+    samples: int
+    threads: int
+
+
+def batch1_latency(model: nn.Module, io: ModelIO, threads: int) -> Latency:
+    """Timed batch-1 forward passes (eval, no grad) after a warm-up, with the thread count pinned.
+
+    At least LATENCY_SECONDS of calls, and at least MIN_LATENCY_SAMPLES of them unless that would
+    take more than MAX_LATENCY_SECONDS (a slow model's median from 3 calls is mostly noise).
+    """
+    from ml_expert.tools.measure.timing import LatencyStats, time_calls, torch_threads, warm_up
+
     model.eval()
     example = io.example_input(1)
-    times: list[float] = []
-    with torch.inference_mode():
-        model(example)
+    with torch_threads(threads), torch.inference_mode():
         started = time.perf_counter()
-        while len(times) < LATENCY_RUNS and (len(times) < 3 or time.perf_counter() - started < LATENCY_SECONDS):
-            tick = time.perf_counter()
-            model(example)
-            times.append(time.perf_counter() - tick)
-    return statistics.median(times) * 1e3
+        model(example)
+        first_s = time.perf_counter() - started
+        warm_up(lambda: model(example), max_seconds=min(0.2, first_s * 3), min_calls=2)
+        budget = min(MAX_LATENCY_SECONDS, max(LATENCY_SECONDS, MIN_LATENCY_SAMPLES * first_s * 1.2))
+        samples = time_calls(lambda: model(example), max_seconds=budget, min_samples=MIN_LATENCY_SAMPLES,
+                             max_samples=LATENCY_RUNS)
+    stats = LatencyStats.from_samples(samples)
+    return Latency(median_ms=stats.p50_ms, p90_ms=stats.p90_ms, samples=stats.samples, threads=threads)

@@ -19,6 +19,7 @@ from ml_expert.tools.architecture.standalone import standalone_source
 from ml_expert.tools.envelope import Curve, Provenance, Verdict
 from ml_expert.tools.errors import SpecError
 from ml_expert.tools.job import JobContext
+from ml_expert.tools.measure.cpu_load import busy_fraction, contention_verdict, resolve_threads
 from ml_expert.tools.measure.flops import FlopCount
 from ml_expert.tools.measure.memory import ActivationMemory
 from ml_expert.tools.models.budget import Fit, count_parameters, fit_family, fit_integer_argument
@@ -47,13 +48,14 @@ class Measured:
 
     flops: FlopCount | None = None
     memory: ActivationMemory | None = None
-    latency_ms: float | None = None
+    latency: measurements.Latency | None = None
     rows: list[layer_table.Row] | None = None
     note: str = ""
 
 
 def implement_architecture(spec: ImplementArchitectureSpec, job: JobContext) -> ImplementArchitectureResult:
     started = time.perf_counter()
+    threads = resolve_threads(spec.threads) if spec.threads is not None else torch.get_num_threads()
     seed = job.seed_everything(spec.seed)
     job.progress(0, STAGES, "resolving the model")
     loaded, fit, prepared = _build(spec, job)
@@ -73,11 +75,12 @@ def implement_architecture(spec: ImplementArchitectureSpec, job: JobContext) -> 
     forward, verdicts, losses = _checks(spec, job, loaded, batch)
 
     job.progress(4, STAGES, "measuring FLOPs, activation memory, latency and layers")
-    measured, failure = _measure(spec, job, loaded, forward)
-    verdicts += [failure] if failure is not None else []
+    measured, measure_verdicts = _measure(spec, job, loaded, forward, threads)
+    verdicts += measure_verdicts
+    latency_ms = measured.latency.median_ms if measured.latency else None
     param_count = count_parameters(loaded.module)
     sizes = measurements.sizes_mb(loaded.module)
-    verdicts += _budget_and_limits(spec, loaded, fit, param_count, sizes["fp32"], measured.latency_ms)
+    verdicts += _budget_and_limits(spec, loaded, fit, param_count, sizes["fp32"], latency_ms)
     verdicts += prepared.verdicts if prepared is not None else []
 
     trainable = sum(p.numel() for p in loaded.module.parameters() if p.requires_grad)
@@ -87,7 +90,7 @@ def implement_architecture(spec: ImplementArchitectureSpec, job: JobContext) -> 
                "flops_per_sample": measured.flops.total if measured.flops else None,
                "attention_flops_per_sample": measured.flops.attention if measured.flops else None,
                "activation_memory_mb": measured.memory.bytes / 1e6 if measured.memory else None,
-               "latency_ms_batch1": measured.latency_ms, "budget_deviation": deviation, **_check_metrics(verdicts)}
+               "latency_ms_batch1": latency_ms, "budget_deviation": deviation, **_check_metrics(verdicts)}
     result = ImplementArchitectureResult(
         run_id=job.run_id,
         summary=_summary(family, loaded, param_count, sizes, deviation, spec, measured, verdicts),
@@ -103,8 +106,11 @@ def implement_architecture(spec: ImplementArchitectureSpec, job: JobContext) -> 
         attention_flops_per_sample=metrics["attention_flops_per_sample"],
         activation_memory_mb=round(measured.memory.bytes / 1e6, 3) if measured.memory else None,
         activation_batch_size=spec.batch_size if measured.memory else None,
-        latency_ms_batch1=round(measured.latency_ms, 3) if measured.latency_ms is not None else None,
-        layer_table=[LayerRow(name=r.name, type=r.type, output_shape=r.output_shape, params=r.params, repeat=r.repeat)
+        latency_ms_batch1=round(latency_ms, 3) if latency_ms is not None else None,
+        latency_threads=measured.latency.threads if measured.latency else None,
+        latency_samples=measured.latency.samples if measured.latency else None,
+        layer_table=[LayerRow(name=r.name, type=r.type, output_shape=r.output_shape, params=r.params, shared=r.shared,
+                              repeat=r.repeat)
                      for r in measured.rows or []],
         layer_table_note=measured.note)
     job.progress(STAGES, STAGES, "done")
@@ -179,26 +185,45 @@ def _checks(spec: ImplementArchitectureSpec, job: JobContext, loaded: LoadedMode
 
 
 def _measure(spec: ImplementArchitectureSpec, job: JobContext, loaded: LoadedModel,
-             forward: checks.ForwardPass) -> tuple[Measured, Verdict | None]:
+             forward: checks.ForwardPass, threads: int) -> tuple[Measured, list[Verdict]]:
     if not forward.ran:
-        return Measured(), None
+        return Measured(), []
     model = loaded.module
+    latency_verdicts: list[Verdict] = []
     try:
         flops = measurements.flops_per_sample(model, loaded)
         memory = measurements.training_activation_memory(model, loaded, spec.batch_size) if forward.loss else None
-        latency = measurements.batch1_latency_ms(model, loaded) if spec.measure_latency else None
+        latency = None
+        if spec.measure_latency:
+            quiet = contention_verdict(busy_fraction(), threads)
+            latency = measurements.batch1_latency(model, loaded, threads)
+            latency_verdicts = ([quiet] if quiet else []) + _sample_verdict(latency)
         tree = layer_table.module_tree(model, loaded.example_input(1))
     except Exception as error:  # the checks ran on a short batch; an agent's model may still fail at full size
         shape = [1, *loaded.input_shape]
-        return Measured(), Verdict(
+        return Measured(), [Verdict(
             check="full_size_forward", status="fail", evidence={"input_shape": str(shape),
                                                                 "error": f"{type(error).__name__}: {error}"[:300]},
             message=f"A forward pass at the full input size {shape} raised {type(error).__name__}.",
             fix="Make the model accept inputs of the size its input description declares (e.g. positional "
-                "embeddings as long as seq_len); the error is in evidence.")
+                "embeddings as long as seq_len); the error is in evidence.")]
     job.add_artifact(layer_table.FULL_TABLE, "report", layer_table.markdown(layer_table.table_rows(tree, fold=False)))
     rows, note = layer_table.compact(layer_table.table_rows(tree))
-    return Measured(flops, memory, latency, rows, note), None
+    return Measured(flops, memory, latency, rows, note), latency_verdicts
+
+
+def _sample_verdict(latency: measurements.Latency) -> list[Verdict]:
+    """A warning when a slow model left too few timed calls for a steady median."""
+    if latency.samples >= measurements.MIN_LATENCY_SAMPLES:
+        return []
+    return [Verdict(check="latency_samples", status="warn",
+                    evidence={"samples": latency.samples, "wanted": measurements.MIN_LATENCY_SAMPLES,
+                              "median_ms": round(latency.median_ms, 3), "p90_ms": round(latency.p90_ms, 3)},
+                    message=f"latency_ms_batch1 ({latency.median_ms:.4g} ms) is the median of only {latency.samples} "
+                            f"calls ({measurements.MAX_LATENCY_SECONDS:g} s of timing): a small sample, easily moved "
+                            "by other work on the machine.",
+                    fix="Re-time it with profile_inference (it takes as many calls as the percentile needs), "
+                        "with threads=1 on a busy machine.")]
 
 
 def _budget_and_limits(spec: ImplementArchitectureSpec, loaded: LoadedModel, fit: Fit | None, param_count: int,
@@ -213,11 +238,11 @@ def _budget_and_limits(spec: ImplementArchitectureSpec, loaded: LoadedModel, fit
         if abs(deviation) <= tolerance:
             verdicts.append(Verdict(check="param_budget", status="pass", evidence=evidence,
                                     message=f"{param_count:,} parameters, {deviation:+.2%} from the budget "
-                                            f"{budget:,} (tolerance +-{tolerance:.0%})."))
+                                            f"{budget:,} (tolerance +-{percent(tolerance)})."))
         else:
             verdicts.append(Verdict(check="param_budget", status="fail", evidence=evidence,
                                     message=f"{param_count:,} parameters miss the budget {budget:,} by {deviation:+.1%} "
-                                            f"(tolerance +-{tolerance:.0%}).",
+                                            f"(tolerance +-{percent(tolerance)}).",
                                     fix=_budget_fix(spec, loaded, fit)))
     limits = spec.limits
     for check, value, limit, unit in (("max_params", param_count, limits.max_params, "parameters"),
@@ -279,11 +304,18 @@ def _summary(family: str, loaded: LoadedModel, param_count: int, sizes: dict[str
         numbers.append(f"{_si(measured.flops.total)}FLOP per sample")
     if measured.memory:
         numbers.append(f"{_si(measured.memory.bytes)}B of activations at batch {spec.batch_size}")
-    if measured.latency_ms is not None:
-        numbers.append(f"{measured.latency_ms:.3g} ms at batch 1")
+    if measured.latency is not None:
+        latency = measured.latency
+        numbers.append(f"{latency.median_ms:.3g} ms at batch 1 (median of {latency.samples} calls on "
+                       f"{latency.threads} thread{'s' if latency.threads > 1 else ''})")
     return (f"Built {name}{f' ({shape})' if shape else ''}: {param_count:,} parameters{budget}, "
             f"{sizes['fp32']:.3g} MB at fp32. Checks {outcome} ({len(verdicts)} run)."
             + (f" {', '.join(numbers)}." if numbers else ""))
+
+
+def percent(share: float) -> str:
+    """0.05 -> '5%', 0.001 -> '0.1%': three significant digits, never rounded to 0%."""
+    return f"{share * 100:.3g}%"
 
 
 def _si(value: float) -> str:

@@ -54,7 +54,11 @@ class ImplementArchitectureSpec(ToolSpec):
     overfit_target: float = Field(default=0.1, gt=0.0, lt=1.0,
                                   description="The overfit check passes when the loss falls below this fraction "
                                               "of its starting value.")
-    measure_latency: bool = Field(default=True, description="Time batch-1 forward passes (about a second).")
+    measure_latency: bool = Field(default=True, description="Time batch-1 forward passes (about a second; a slow "
+                                                            "model gets at least 20 calls, up to 10 s).")
+    threads: int | None = Field(default=None, ge=1, description="Intra-op threads for the latency measurement. "
+                                                                "Default: the job's thread share. 1 is steadiest "
+                                                                "on a busy machine.")
 
     @model_validator(mode="after")
     def _scale_arg_needs_code_and_budget(self) -> ImplementArchitectureSpec:
@@ -70,7 +74,10 @@ class LayerRow(BaseModel):
     type: str
     output_shape: list[int] | None = Field(default=None, description="For a batch of one; None for containers "
                                                                      "that are never called themselves.")
-    params: int = Field(description="Parameters of one such module, its children included.")
+    params: int = Field(description="Parameters of one such module, its children included; a tied weight counts "
+                                    "in the first module that holds it, so the top-level rows sum to param_count.")
+    shared: int = Field(default=0, description="Parameters this module uses that an earlier row already counts "
+                                               "(tied weights, e.g. an output layer sharing the embedding).")
     repeat: int = 1
 
 
@@ -104,5 +111,7 @@ class ImplementArchitectureResult(ToolResult):
                                   "weights, gradients and optimizer state not included.")
     activation_batch_size: int | None = None
     latency_ms_batch1: float | None = Field(default=None, description="Median batch-1 forward time, eval mode, CPU.")
+    latency_threads: int | None = Field(default=None, description="Intra-op threads latency_ms_batch1 was timed on.")
+    latency_samples: int | None = Field(default=None, description="Timed calls behind latency_ms_batch1.")
     layer_table: list[LayerRow] = Field(default_factory=list, description="At most 40 rows; repeats folded.")
     layer_table_note: str = Field(default="", description="What was folded away; the full table is an artifact.")

@@ -7,6 +7,7 @@ about the tail, so this module times calls one by one and summarises them. The p
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import math
 import time
@@ -128,3 +129,16 @@ def cuda_event_clock(call: Callable[[], object]) -> Callable[[], int]:
         return int(start.elapsed_time(end) * 1e6)
 
     return clock
+
+
+@contextlib.contextmanager
+def torch_threads(count: int):
+    """torch's intra-op thread count set to ``count`` inside the block, restored after."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(count)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)

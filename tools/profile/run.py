@@ -8,7 +8,6 @@ parity tolerance here.
 
 from __future__ import annotations
 
-import os
 import sys
 import tempfile
 import time
@@ -18,7 +17,7 @@ from typing import Any
 from ml_expert.tools.envelope import Provenance, Verdict
 from ml_expert.tools.errors import SpecError
 from ml_expert.tools.job import JobContext
-from ml_expert.tools.measure.cpu_load import busy_fraction
+from ml_expert.tools.measure.cpu_load import busy_fraction, contention_verdict, resolve_threads
 from ml_expert.tools.profile import plots, select, verdicts
 from ml_expert.tools.profile.schema import (
     LatencyRow,
@@ -37,7 +36,7 @@ MB = 1024 * 1024
 
 def profile_inference(spec: ProfileInferenceSpec, job: JobContext) -> ProfileInferenceResult:
     started = time.perf_counter()
-    threads = _threads(spec.threads)
+    threads = resolve_threads(spec.threads)
     _check_device(spec.device)
     job.progress(0, message="loading the model")
     job.run_dir.mkdir(parents=True, exist_ok=True)
@@ -64,7 +63,7 @@ def profile_inference(spec: ProfileInferenceSpec, job: JobContext) -> ProfileInf
                 outcomes.append(pool.run(name, common, scratch, len(spec.batch_sizes)))
         job.progress(len(names), total=len(names), message="judging the table")
         result = _judge(spec, outcomes, flops, peaks, baseline, threads)
-        quiet = verdicts.contention_verdict(busy, threads)
+        quiet = contention_verdict(busy, threads)
         _attach_files(result, outcomes, _shown_variant(result.best, result.nearest_miss, baseline), spec, job)
     result.verdicts = data_verdicts + result.verdicts + ([quiet] if quiet else [])
     result.input_shape, result.input_dtype = list(model.input["shape"]), model.input["dtype"]
@@ -75,16 +74,6 @@ def profile_inference(spec: ProfileInferenceSpec, job: JobContext) -> ProfileInf
 
 
 # --- checks at the edge ------------------------------------------------------------------------
-
-def _threads(requested: int | None) -> int:
-    available = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    if requested is None:
-        return available
-    if requested > available:
-        raise SpecError("threads", f"{requested} threads asked, but this process may use {available} cores; "
-                                   "more threads than cores only adds contention", f"1..{available}")
-    return requested
-
 
 def _check_device(device: str) -> None:
     import torch

@@ -15,7 +15,6 @@ from ml_expert.tools.profile.schema import (
 from ml_expert.tools.profile.select import describe_blocker, latency_of
 
 TIMER_DISAGREEMENT = 0.10  # p50 vs torch.utils.benchmark.Timer beyond this: the machine was disturbed
-BUSY_CPU = 0.25  # other work keeping this much of the machine busy disturbs multi-threaded timings
 BUDGET_FIELDS = {"latency": "latency_ms", "throughput": "min_throughput", "size": "max_size_mb",
                  "memory": "max_memory_mb"}
 
@@ -157,22 +156,6 @@ def timing_verdict(rows: list[LatencyRow]) -> Verdict | None:
                            f"({gap:+.0%}); calls were disturbed, most likely by other work on the machine.",
                    fix="Run again when the machine is quieter, or raise max_seconds_per_measurement; compare "
                        "variants by ratios within one run.")
-
-
-def contention_verdict(busy: float | None, threads: int) -> Verdict | None:
-    if busy is None:
-        return None
-    evidence = {"cpu_busy_fraction": busy, "threads": threads}
-    if busy <= BUSY_CPU:
-        return Verdict(check="quiet_machine", status="pass", evidence=evidence,
-                       message=f"Other work kept {busy:.0%} of the CPUs busy just before measuring.")
-    return Verdict(check="quiet_machine", status="warn", evidence=evidence,
-                   message=f"Other work kept {busy:.0%} of the CPUs busy just before measuring; with {threads} "
-                           f"intra-op thread(s), a call stalls whenever one of its threads is descheduled, so "
-                           f"absolute latencies here overstate a quiet machine's.",
-                   fix="Profile on a quiet machine" + (", or pass threads=1 (a single thread is not held up "
-                                                       "waiting for a descheduled one)" if threads > 1 else "")
-                       + "; compare variants by their ratios within one run.")
 
 
 def failure_verdicts(reports: list[VariantReport]) -> list[Verdict]:

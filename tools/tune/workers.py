@@ -24,6 +24,7 @@ from pathlib import Path
 from ml_expert.tools.data.prepare import PreparedData, prepare_data
 from ml_expert.tools.errors import SpecError
 from ml_expert.tools.job import JobContext, MemoryRecords
+from ml_expert.tools.measure.timing import torch_threads
 from ml_expert.tools.tune.objective import FAIL_REASON_ATTR, WORKER_ATTR, TrialObjective
 from ml_expert.tools.tune.schema import TuneHyperparamsSpec
 from ml_expert.tools.tune.study import (
@@ -133,18 +134,6 @@ def threads_per_worker(n_workers: int) -> int:
     cores (the server sets OMP_NUM_THREADS per job), no more."""
     share = os.environ.get("OMP_NUM_THREADS", "")
     return max(1, (int(share) if share.isdigit() else os.cpu_count() or 1) // n_workers)
-
-
-@contextlib.contextmanager
-def torch_threads(count: int):
-    import torch
-
-    before = torch.get_num_threads()
-    torch.set_num_threads(count)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
 
 
 @dataclass
