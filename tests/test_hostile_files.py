@@ -257,3 +257,47 @@ def test_storage_extends_existing_studies_and_creates_new_files(tmp_path):
     # Both now exist and hold a study: passing them back extends it.
     assert resolve_storage("mine.journal", workspace, "s1") == journal
     assert resolve_storage(database, workspace, "s1") == database
+
+
+# --- label_leak: a copy of the label fails at any size ------------------------------------------
+
+def _csv_with_repeated_label(path: Path, n_rows: int, seed: int = 0) -> Path:
+    """Features a, b, c and a header 'label' written twice: pandas reads the second as 'label.1'."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    X, y = rng.normal(size=(n_rows, 3)), rng.integers(0, 2, n_rows)
+    lines = ["a,b,c,label,label"] + [f"{r[0]},{r[1]},{r[2]},{t},{t}" for r, t in zip(X, y, strict=True)]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+@pytest.mark.parametrize("n_rows", [30, 60])
+def test_a_repeated_label_column_fails_label_leak_on_small_data(tmp_path, n_rows):
+    _csv_with_repeated_label(tmp_path / "dup.csv", n_rows)
+    verdicts = {v.check: v for v in _load_file("dup.csv", tmp_path, tmp_path, target="label").verdicts}
+    leak = verdicts["label_leak"]
+    assert leak.status == "fail", leak.message
+    assert leak.evidence["best_feature"] == "label.1" and leak.evidence["copies_of_target"] == "label.1"
+    assert "'label.1'" in leak.message and "label.1" in leak.fix
+
+
+def test_a_relabelled_copy_fails_at_30_rows_and_honest_features_pass():
+    import numpy as np
+
+    from ml_expert.tools.data.audit import audit_splits
+    from ml_expert.tools.data.spec import SplitSpec
+    from ml_expert.tools.data.splits import make_splits
+    from ml_expert.tools.data.table import Table
+
+    rng = np.random.default_rng(4)
+    y = np.arange(30) % 3
+    honest = y + rng.normal(scale=0.3, size=30)  # strong, but continuous: no value stands for a class
+    X = np.column_stack([rng.normal(size=30), honest, y * 7.0 + 3])
+    table = Table.build(X, y, "classification", ["noise", "honest", "code"], ["p", "q", "r"], {})
+    leak = {v.check: v for v in audit_splits(table, make_splits(table, SplitSpec()))}["label_leak"]
+    assert leak.status == "fail" and leak.evidence["copies_of_target"] == "code"
+    assert leak.evidence["rows"] < 30
+    without = Table.build(X[:, :2], y, "classification", ["noise", "honest"], ["p", "q", "r"], {})
+    leak = {v.check: v for v in audit_splits(without, make_splits(without, SplitSpec()))}["label_leak"]
+    assert leak.status == "pass" and "copies_of_target" not in leak.evidence

@@ -9,6 +9,11 @@ cross-validation on all training rows, because the validation split is small: on
 validation rows a depth-2 tree on petal width alone reaches accuracy 0.98 or more on 32% of split
 seeds (measured over 200), though it averages 0.955. Regression: the larger of |Pearson| and
 |Spearman| correlation with the target on the training rows.
+
+A feature that is a one-to-one relabelling of the classes on the training rows (each of its
+values stands for exactly one class and each class for exactly one value: a copy, ``label * 7 + 3``,
+pandas' ``label.1`` for a repeated header) fails at any size. The score alone cannot say so on
+small data: 1.00 on 21 rows has a 95% lower bound of 0.85, which honest features reach too.
 """
 
 from __future__ import annotations
@@ -36,6 +41,26 @@ def single_feature_scores(X: np.ndarray, y: np.ndarray, task: str, seed: int = 0
     if task == "regression":
         return _correlation_scores(X, y)
     return _neighbour_scores(X, y, rng)
+
+
+def label_copies(X: np.ndarray, y: np.ndarray, task: str, seed: int = 0) -> np.ndarray:
+    """Per feature: whether it maps one-to-one onto the classes on these rows (classification only).
+
+    Every class needs two rows, so a feature with a value per row cannot pass for a relabelling.
+    """
+    copies = np.zeros(X.shape[1], dtype=bool)
+    if len(X) > MAX_ROWS:  # a copy stays a copy on any subset of rows
+        keep = np.random.default_rng(seed).choice(len(X), MAX_ROWS, replace=False)
+        X, y = X[keep], y[keep]
+    classes, rows_per_class = np.unique(y, return_counts=True)
+    if task != "classification" or len(X) < MIN_ROWS or rows_per_class.min() < 2:
+        return copies
+    ordered = np.sort(X, axis=0)
+    n_values = 1 + (np.diff(ordered, axis=0) != 0).sum(axis=0)
+    for j in np.flatnonzero(n_values == len(classes)):  # only these can be one-to-one
+        _, which = np.unique(X[:, j], return_inverse=True)
+        copies[j] = len(np.unique(which * len(classes) + np.searchsorted(classes, y))) == len(classes)
+    return copies
 
 
 def _correlation_scores(X: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -93,13 +118,17 @@ def wilson_lower(score: np.ndarray, n: int, z: float = 1.96) -> np.ndarray:
     return centre - half
 
 
-def leak_verdict(scores: np.ndarray, feature_names: list[str], task: str, n_rows: int) -> Verdict:
-    """``n_rows``: training rows the scores were measured on.
+def leak_verdict(scores: np.ndarray, feature_names: list[str], task: str, n_rows: int,
+                 copies: np.ndarray | None = None) -> Verdict:
+    """``n_rows``: training rows the scores were measured on; ``copies``: :func:`label_copies`.
 
     Classification needs the score's 95% lower bound at MIN_LOWER_BOUND too: on iris's 106 training
     rows petal width alone scores 0.98 on some split seeds by luck (0.95 on average), and one or
-    two rows either way must not decide a leak.
+    two rows either way must not decide a leak. A one-to-one copy of the classes fails whatever
+    the bound.
     """
+    copies = np.zeros(len(scores), dtype=bool) if copies is None else copies
+    scores = np.where(copies, 1.0, scores)  # it reproduces every training label
     order = np.argsort(-scores, kind="stable")[:N_REPORTED]
     best = int(order[0])
     metric = "balanced accuracy" if task == "classification" else "|correlation|"
@@ -107,7 +136,9 @@ def leak_verdict(scores: np.ndarray, feature_names: list[str], task: str, n_rows
     evidence = {"metric": metric, "best_feature": feature_names[best], "best_score": round(float(scores[best]), 4),
                 "best_score_lower_95": round(float(lower[best]), 4), "rows": n_rows}
     evidence.update({f"score_{feature_names[j]}": round(float(scores[j]), 4) for j in order[1:]})
-    suspect = np.flatnonzero((scores >= WARN_SCORE) & (lower >= MIN_LOWER_BOUND))
+    if copies.any():
+        evidence["copies_of_target"] = ", ".join(feature_names[j] for j in np.flatnonzero(copies)[:N_REPORTED])
+    suspect = np.flatnonzero(((scores >= WARN_SCORE) & (lower >= MIN_LOWER_BOUND)) | copies)
     if len(suspect) == 0:
         return Verdict(check="label_leak", status="pass", evidence=evidence,
                        message=f"No single feature predicts the target alone: the best, {feature_names[best]!r}, "
@@ -115,9 +146,10 @@ def leak_verdict(scores: np.ndarray, feature_names: list[str], task: str, n_rows
     leaking = [feature_names[j] for j in suspect[np.argsort(-scores[suspect], kind="stable")]]
     evidence["n_suspect_features"] = len(leaking)
     copy = scores[best] >= FAIL_SCORE
+    how = " (each of its values stands for one class)" if copies[best] else " (it reproduces the target)"
     return Verdict(
         check="label_leak", status="fail" if copy else "warn", evidence=evidence,
         message=f"Feature {feature_names[best]!r} alone predicts the target with {metric} {scores[best]:.3f} on the "
-                f"training rows{' (it reproduces the target)' if copy else ''}; suspect: {leaking[:5]}.",
+                f"training rows{how if copy else ''}; suspect: {leaking[:5]}.",
         fix=f"Drop {leaking[:5]} unless each is truly known before the target at prediction time (an ID, a "
             "post-outcome field or an encoded label leaks it); then retrain and compare validation scores.")
