@@ -8,6 +8,7 @@ from ml_expert.tools.architecture.schema import ImplementArchitectureResult, Imp
 from ml_expert.tools.audit.schema import AuditDataResult, AuditDataSpec
 from ml_expert.tools.diagnose.schema import DiagnoseTrainingResult, DiagnoseTrainingSpec
 from ml_expert.tools.profile.schema import ProfileInferenceResult, ProfileInferenceSpec
+from ml_expert.tools.train.schema import TrainModelResult, TrainModelSpec
 from ml_expert.tools.tune.schema import TuneHyperparamsResult, TuneHyperparamsSpec
 
 CATALOG: list[ToolEntry] = [
@@ -86,5 +87,17 @@ CATALOG: list[ToolEntry] = [
         spec_model=TuneHyperparamsSpec,
         result_model=TuneHyperparamsResult,
         function="ml_expert.tools.tune.run:tune_hyperparams",
+    ),
+    ToolEntry(
+        name="train_model",
+        title="Train a model",
+        description=(
+            "Train a model (family spec, run id or code) on data: early stopping on validation, best checkpoint "
+            "kept with its preprocessing, learning curves, train/validation gap and target verdicts. Returns a "
+            "run every later tool accepts. The test split stays sealed."
+        ),
+        spec_model=TrainModelSpec,
+        result_model=TrainModelResult,
+        function="ml_expert.tools.train.run:train_model",
     ),
 ]
