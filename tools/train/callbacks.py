@@ -37,6 +37,7 @@ class FitState:
     targets: Any = None
     outputs: Any = None
     history: list[dict[str, float]] = field(default_factory=list)
+    val_scores: dict[str, float] = field(default_factory=dict)  # this epoch's accuracy & balanced_accuracy, or r2 & rmse
 
 
 class Callback:

@@ -234,6 +234,8 @@ def _epoch_row(state: FitState, losses: list[float], train_probe: SplitTensors |
     """The epoch's history row; ``train_probe`` None leaves the train metric NaN."""
     name = metric_name(state.task)
     val_out = _outputs(state.model, val_t.inputs, autocast)
+    state.val_scores = score(state.task, val_t.raw_targets, _predictions(
+        state.task, val_out, preprocessing, val_t.raw_targets))
     train_metric = math.nan
     if train_probe is not None:
         train_out = _outputs(state.model, train_probe.inputs, autocast)
@@ -244,7 +246,6 @@ def _epoch_row(state: FitState, losses: list[float], train_probe: SplitTensors |
         "train_loss": float(np.mean(losses)) if losses else math.nan,
         "val_loss": _loss_value(state.loss_fn, val_out, val_t.targets),
         "train_metric": train_metric,
-        "val_metric": score(state.task, val_t.raw_targets, _predictions(
-            state.task, val_out, preprocessing, val_t.raw_targets))[name],
+        "val_metric": state.val_scores[name],
         "lr": float(optimizer.param_groups[0]["lr"]),
     }

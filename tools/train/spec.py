@@ -64,9 +64,13 @@ class ExperimentSpec(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _model_shapes_from_data(cls, raw: Any) -> Any:
-        # A model reference must describe its I/O; inside an experiment the experiment's data does.
-        if isinstance(raw, dict) and isinstance(raw.get("model"), dict) and raw.get("data") is not None:
-            model = raw["model"]
-            if model.get("kind") in ("builtin", "code") and model.get("input") is None and model.get("data") is None:
-                raw = {**raw, "model": {**model, "data": raw["data"]}}
-        return raw
+        return model_shapes_from_data(raw)
+
+
+def model_shapes_from_data(raw: Any) -> Any:
+    """A model reference must describe its I/O; beside a ``data`` field, that data does."""
+    if isinstance(raw, dict) and isinstance(raw.get("model"), dict) and raw.get("data") is not None:
+        model = raw["model"]
+        if model.get("kind") in ("builtin", "code") and model.get("input") is None and model.get("data") is None:
+            raw = {**raw, "model": {**model, "data": raw["data"]}}
+    return raw

@@ -1,0 +1,135 @@
+"""train_model: train to the best validation epoch, judge it, and save it as a run later tools accept.
+
+The run folder holds model.yaml, model.pt and preprocessing.json (the model and the transforms
+fitted on its training rows), experiment.json (what trained it), history.json and the learning
+curves. The sealed test split is never opened: evaluate_model does that, once.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from importlib import metadata
+
+from ml_expert.tools.data.prepare import PreparedData, prepare_data
+from ml_expert.tools.envelope import Curve, Provenance, Verdict
+from ml_expert.tools.errors import SpecError
+from ml_expert.tools.job import JobContext
+from ml_expert.tools.models.load import save_model
+from ml_expert.tools.train import plots
+from ml_expert.tools.train.loop import FitResult, fit
+from ml_expert.tools.train.metrics import headline_metric
+from ml_expert.tools.train.schema import TrainModelResult, TrainModelSpec
+from ml_expert.tools.train.spec import ExperimentSpec
+from ml_expert.tools.train.verdicts import diverged_verdict, gap_verdict, target_verdict
+from ml_expert.tools.train.watch import BestCheckpoint, Progress
+
+PACKAGES = ("torch", "numpy", "scikit-learn")
+MODEL_CHECKPOINT = "model.pt"
+EXPERIMENT_FILE = "experiment.json"
+
+
+def train_model(spec: TrainModelSpec, job: JobContext) -> TrainModelResult:
+    started = time.perf_counter()
+    experiment = ExperimentSpec(model=spec.model, data=spec.data, training=spec.training)
+    job.progress(0, message="loading the data")
+    prepared = prepare_data(spec.data, job)
+    imbalanced = any(v.check == "class_imbalance" and v.status != "pass" for v in prepared.verdicts)
+    metric = headline_metric(prepared.table.task, imbalanced)
+    _check_target(spec, prepared.table.task)
+    best = BestCheckpoint(metric, spec.patience, (spec.target.metric, spec.target.value) if spec.target else None)
+    fitted = fit(experiment, job, prepared=prepared, callbacks=[best, Progress(job, metric, best)], seed=spec.seed,
+                 field="model")
+    save_model(fitted.loaded, job, checkpoint=MODEL_CHECKPOINT)
+    job.add_artifact(EXPERIMENT_FILE, "config", json.dumps(
+        {"experiment": experiment.model_dump(mode="json", exclude_none=True), "seed": fitted.seed,
+         "best_epoch": best.best_epoch, "metric": metric}, indent=1))
+    job.add_artifact("history.json", "data", json.dumps(fitted.history))
+    if fitted.history:
+        job.add_artifact("learning_curves.png", "plot", plots.learning_curves_png(
+            fitted.history, fitted.metric_name, best.best_epoch))
+
+    result = TrainModelResult(metric=metric, best_epoch=best.best_epoch, epochs_run=len(fitted.history),
+                              stopped=_stopped(fitted), target_epoch=best.target_epoch)
+    result.verdicts = _verdicts(spec, prepared, fitted, metric, best)
+    result.metrics = _metrics(fitted, metric, best)
+    result.curves = _curves(fitted.history)
+    result.summary = _summary(spec, fitted, metric, best, imbalanced, job.run_id)
+    result.artifacts = list(job.artifacts)
+    result.provenance = Provenance(
+        **prepared.provenance_fields(), seeds={"train": fitted.seed, **prepared.seeds},
+        packages={name: metadata.version(name) for name in PACKAGES}, device=fitted.device,
+        wall_time_s=round(time.perf_counter() - started, 3))
+    return result
+
+
+def _check_target(spec: TrainModelSpec, task: str) -> None:
+    fits = ("accuracy", "balanced_accuracy") if task == "classification" else ("r2", "rmse")
+    if spec.target is not None and spec.target.metric not in fits:
+        raise SpecError("target.metric", f"{spec.target.metric!r} does not apply to {task}",
+                        " or ".join(repr(m) for m in fits))
+
+
+def _stopped(fitted: FitResult) -> str:
+    return {None: "budget", "nan": "nan"}.get(fitted.stopped_reason, fitted.stopped_reason)
+
+
+def _verdicts(spec: TrainModelSpec, prepared: PreparedData, fitted: FitResult, metric: str,
+              best: BestCheckpoint) -> list[Verdict]:
+    verdicts, test_hash = list(prepared.verdicts), prepared.splits.hashes["test"]
+    verdicts.append(Verdict(check="test_split_sealed", status="pass",
+                            message="Training and checkpoint selection used train and validation rows only.",
+                            evidence={"test_split_hash": test_hash}))
+    if fitted.stopped_reason == "nan":
+        verdicts.append(diverged_verdict(len(fitted.history)))
+    verdicts.append(gap_verdict(metric, fitted.train_metrics[metric], fitted.val_metrics[metric], fitted.history))
+    if spec.target is not None:
+        verdicts.append(target_verdict(spec.target.metric, spec.target.value, best.target_epoch, best.target_value,
+                                       _target_best(fitted, spec.target.metric), best.best_epoch))
+    return verdicts
+
+
+def _target_best(fitted: FitResult, name: str) -> float | None:
+    value = fitted.val_metrics.get(name)
+    return None if value is None else round(value, 4)
+
+
+def _metrics(fitted: FitResult, metric: str, best: BestCheckpoint) -> dict[str, float]:
+    metrics = {f"val_{k}": round(v, 6) for k, v in fitted.val_metrics.items()}
+    metrics[f"train_{metric}"] = round(fitted.train_metrics[metric], 6)
+    metrics["train_loss"] = round(fitted.train_metrics["loss"], 6)
+    metrics.update(epochs=float(len(fitted.history)), steps=float(fitted.steps),
+                   train_seconds=round(fitted.wall_time_s, 2))
+    if best.best_epoch is not None:
+        metrics["best_epoch"] = float(best.best_epoch)
+    return metrics
+
+
+def _curves(history: list[dict[str, float]]) -> dict[str, Curve]:
+    epochs = [row["epoch"] for row in history]
+    return {name: Curve.from_series(epochs, [row[name] for row in history], x_label="epoch")
+            for name in ("train_loss", "val_loss", "val_metric")}
+
+
+def _describe(spec: TrainModelSpec) -> str:
+    model = spec.model
+    if model.kind == "run":
+        return f"run {model.run_id}'s model"
+    if model.kind == "code":
+        return model.target
+    return model.family
+
+
+def _summary(spec: TrainModelSpec, fitted: FitResult, metric: str, best: BestCheckpoint, imbalanced: bool,
+             run_id: str) -> str:
+    stopped = {"early_stopping": "early stopping", "nan": "loss diverged"}.get(fitted.stopped_reason or "", "budget")
+    first = (f"Trained {_describe(spec)} for {len(fitted.history)} epochs ({stopped}; kept epoch {best.best_epoch}): "
+             f"validation {metric} {fitted.val_metrics[metric]:.4f}, train {fitted.train_metrics[metric]:.4f}"
+             + (" — verdicts use balanced_accuracy because the training classes are imbalanced." if imbalanced
+                else "."))
+    second = ""
+    if spec.target is not None:
+        t = spec.target
+        second = (f" Target reached: {best.target_value:.4g} at epoch {best.target_epoch}." if best.target_epoch
+                  else f" Target {t.metric} {t.value:g} not reached.")
+    return first + second + f" Saved as run {run_id}; next: diagnose_training, tune_hyperparams or evaluate_model."
