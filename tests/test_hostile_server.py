@@ -2,9 +2,15 @@
 outlive their job or server, memory hogs, secrets in the environment. One job fails; the server lives,
 and nothing is lost."""
 
+import json
 import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+import anyio
 import pytest
 from mcp import Client
 
@@ -112,3 +118,137 @@ async def test_garbage_from_a_code_mode_factory_fails_only_its_job(config):
         job = await only_job(client)
         assert job["status"] == "failed"
     assert_nothing_lost(config, job["run_id"], {"job.log"})
+
+
+SERVE_MISBEHAVE = ("import sys; from pathlib import Path; from ml_expert.app import build_server; "
+                   "from ml_expert.config import ServerConfig; from tests.fixtures.hostile import MISBEHAVE; "
+                   "build_server(ServerConfig(workspace=Path(sys.argv[1]), workers=1, tracking='none'), "
+                   "catalog=[MISBEHAVE]).run()")
+
+
+class StdioPeer:
+    """A spawned stdio server spoken to line by line, so the test holds its pid."""
+
+    def __init__(self, workspace: Path):
+        self.process = subprocess.Popen([sys.executable, "-c", SERVE_MISBEHAVE, str(workspace)], cwd=REPO,
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self._id = 0
+        self.request("initialize", {"protocolVersion": "2025-06-18", "capabilities": {},
+                                    "clientInfo": {"name": "test", "version": "0"}})
+        self._send({"jsonrpc": "2.0", "method": "notifications/initialized"})
+
+    def _send(self, message: dict) -> None:
+        self.process.stdin.write(json.dumps(message).encode() + b"\n")
+        self.process.stdin.flush()
+
+    def request(self, method: str, params: dict) -> dict:
+        self._id += 1
+        self._send({"jsonrpc": "2.0", "id": self._id, "method": method, "params": params})
+        while True:
+            message = json.loads(self.process.stdout.readline())
+            if message.get("id") == self._id:
+                return message["result"]
+
+    def tool(self, name: str, arguments: dict) -> dict:
+        return self.request("tools/call", {"name": name, "arguments": arguments})["structuredContent"]
+
+
+def wait_for(predicate, timeout_s: float, what: str):
+    deadline = time.monotonic() + timeout_s
+    while not (value := predicate()):
+        assert time.monotonic() < deadline, what
+        time.sleep(0.05)
+    return value
+
+
+def kill_the_server_mid_job(config) -> dict:
+    """Start a job whose worker has a child, SIGKILL the server; the job as the server last saw it."""
+    peer = StdioPeer(config.workspace)
+    try:
+        answer = peer.tool("misbehave", {"spec": {"act": "sleep", "seconds": 120}, "wait_s": 0})
+        job = wait_for(lambda: (j := peer.tool("get_job", {"job_id": answer["job_id"]}))["progress"]["step"] >= 2
+                       and j, 60, "the job did not start its child")
+        [child] = json.loads((config.workspace / "runs" / job["run_id"] / "pids.json").read_text())
+        assert not pid_gone(job["pid"]) and not pid_gone(child)
+        peer.process.send_signal(signal.SIGKILL)
+        peer.process.wait(timeout=10)
+        wait_for(lambda: pid_gone(job["pid"]) and pid_gone(child), 5, "a worker or its child outlived the server")
+    finally:
+        peer.process.kill()
+        peer.process.wait(timeout=10)
+    return job
+
+
+async def test_workers_die_with_a_killed_server_and_the_restart_lists_the_interrupted_runs_files(config):
+    job = await anyio.to_thread.run_sync(kill_the_server_mid_job, config)
+    async with Client(make_server(config), mode="legacy") as client:
+        after = (await client.call_tool("get_job", {"job_id": job["job_id"]})).structured_content
+        assert after["status"] == "interrupted" and after["progress"]["step"] >= 1  # saved at most once a second
+        run = (await client.call_tool("get_run", {"run_id": job["run_id"]})).structured_content
+        assert run["status"] == "interrupted"
+        before = await client.read_resource(f"runs://{job['run_id']}/artifacts/before.txt")
+        assert before.contents[0].text == "written before the fault\n"
+    assert_nothing_lost(config, job["run_id"], {"before.txt", "pids.json", "job.log"})
+
+
+async def test_a_child_holding_the_channel_neither_delays_the_result_nor_outlives_the_job(config):
+    async with Client(make_server(config), mode="legacy") as client:
+        started = time.monotonic()
+        result = await client.call_tool("misbehave", {"spec": {"act": "spawn_child", "seconds": 120}, "wait_s": 60})
+        assert result.structured_content["status"] == "succeeded", result.content
+        assert time.monotonic() - started < 30  # not the child's 120 s
+        [child] = result.structured_content["pids"]
+        await anyio.to_thread.run_sync(wait_for, lambda: pid_gone(child), 5, "the job's child outlived it")
+
+
+async def test_cancelling_a_job_ends_its_children(config):
+    async with Client(make_server(config), mode="legacy") as client:
+        answer = (await client.call_tool("misbehave", {"spec": {"act": "sleep", "seconds": 120}, "wait_s": 0})
+                  ).structured_content
+        with anyio.fail_after(60):
+            while (await client.call_tool("get_job", {"job_id": answer["job_id"]})
+                   ).structured_content["progress"]["step"] < 2:
+                await anyio.sleep(0.05)
+        [child] = json.loads((config.workspace / "runs" / answer["run_id"] / "pids.json").read_text())
+        cancelled = (await client.call_tool("cancel_job", {"job_id": answer["job_id"]})).structured_content
+        assert cancelled["status"] == "cancelled"
+        await anyio.to_thread.run_sync(wait_for, lambda: pid_gone(child), 5, "the cancelled job's child lived on")
+    assert_nothing_lost(config, answer["run_id"], {"before.txt", "pids.json", "job.log"})
+
+
+async def test_a_job_over_its_memory_limit_fails_with_the_reason_and_the_server_lives(config):
+    async with Client(make_server(config, job_memory_limit_bytes=2**30), mode="legacy") as client:
+        result = await client.call_tool("misbehave", {"spec": {"act": "allocate", "gib": 2}, "wait_s": 60})
+        assert result.is_error and "exceeded its memory limit of 1 GiB" in result.content[0].text
+        await assert_server_answers(client)
+        job = await only_job(client)
+        within = await client.call_tool("misbehave", {"spec": {"act": "allocate", "gib": 0.25}, "wait_s": 60})
+        assert within.structured_content["status"] == "succeeded", within.content
+    assert_nothing_lost(config, job["run_id"], {"before.txt", "job.log"})
+
+
+SECRETS = {"ML_EXPERT_TOKEN": "secret-token-0123456789", "GITHUB_TOKEN": "ghp_x", "AWS_SECRET_ACCESS_KEY": "k",
+           "WANDB_API_KEY": "w", "DB_PASSWORD": "p"}
+
+
+async def test_user_code_sees_no_token_or_secret_and_compile_caches_stay_in_the_workspace(config, monkeypatch):
+    for name, value in SECRETS.items():
+        monkeypatch.setenv(name, value)
+    async with Client(make_server(config), mode="legacy") as client:
+        env = (await client.call_tool("misbehave", {"spec": {"act": "dump_env"}})).structured_content["env"]
+    assert not set(SECRETS) & set(env) and not set(SECRETS.values()) & set(env.values())
+    assert env["PATH"] == os.environ["PATH"]
+    assert env["TORCHINDUCTOR_CACHE_DIR"] == str(config.workspace / "cache" / "torchinductor")
+    assert env["TRITON_CACHE_DIR"] == str(config.workspace / "cache" / "triton")
+
+
+async def test_a_code_mode_factory_cannot_read_the_token(config, monkeypatch, tmp_path):
+    monkeypatch.setenv("ML_EXPERT_TOKEN", SECRETS["ML_EXPERT_TOKEN"])
+    config = ServerConfig(**{**config.__dict__, "roots": (CODE,)})
+    out = tmp_path / "env.json"
+    spec = {"model": {"kind": "code", "target": "hostile.py:dump_env", "kwargs": {"out": str(out)},
+                      "input": {"kind": "tabular", "num_features": 4}, "output": {"kind": "classes", "num_classes": 2}}}
+    async with Client(make_server(config), mode="legacy") as client:
+        await client.call_tool("implement_architecture", {"spec": spec, "wait_s": 120})
+    seen = json.loads(out.read_text())
+    assert "ML_EXPERT_TOKEN" not in seen and SECRETS["ML_EXPERT_TOKEN"] not in seen.values()

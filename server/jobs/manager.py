@@ -28,6 +28,7 @@ from ml_expert.tools.spec import ToolSpec
 
 FINAL_STATUSES = ("succeeded", "failed", "cancelled", "interrupted")
 LOG_NAME = "job.log"
+PROGRESS_SAVE_S = 1.0  # progress reaches the database this often, so a killed server loses little
 CHANNEL_DRAIN_S = 2.0  # after the worker exits, how long its last events may take to arrive
 
 
@@ -53,6 +54,7 @@ class Job:
     pid: int | None = None
     cancel_requested: bool = False
     handle: WorkerHandle | None = None
+    progress_saved_at: float = 0.0
     done: anyio.Event = field(default_factory=anyio.Event)
     scope: anyio.CancelScope = field(default_factory=anyio.CancelScope)
     watchers: list[MemoryObjectSendStream[JobProgress]] = field(default_factory=list)
@@ -234,6 +236,9 @@ class JobManager:
             if not all(math.isfinite(v) for v in (event.step, event.total or 0)):
                 raise MalformedEvent(f"a progress event with a step or total that is not finite: {event.step}")
             job.progress = JobProgress.model_validate(event.model_dump(exclude={"type"}))
+            if time.monotonic() - job.progress_saved_at >= PROGRESS_SAVE_S:
+                job.progress_saved_at = time.monotonic()
+                self.store.save_job(job.record())
             for watcher in job.watchers:
                 watcher.send_nowait(job.progress)
         elif isinstance(event, ResultEvent):
