@@ -301,3 +301,92 @@ def test_a_relabelled_copy_fails_at_30_rows_and_honest_features_pass():
     without = Table.build(X[:, :2], y, "classification", ["noise", "honest"], ["p", "q", "r"], {})
     leak = {v.check: v for v in audit_splits(without, make_splits(without, SplitSpec()))}["label_leak"]
     assert leak.status == "pass" and "copies_of_target" not in leak.evidence
+
+
+# --- corrupt, pickled and oversized data files ---------------------------------------------------
+
+def _numpy_files(root: Path) -> None:
+    import numpy as np
+
+    np.savez(root / "good.npz", X=np.ones((30, 3)), y=np.arange(30) % 2)
+    whole = (root / "good.npz").read_bytes()
+    (root / "truncated.npz").write_bytes(whole[: len(whole) // 2])
+    (root / "bad_crc.npz").write_bytes(whole[:200] + bytes(b ^ 0xFF for b in whole[200:210]) + whole[210:])
+    np.savez(root / "objects.npz", X=np.array([{"a": 1}] * 30, dtype=object), y=np.arange(30) % 2)
+    np.save(root / "objects.npy", np.array([[{"a": 1}, 1]] * 30, dtype=object))
+    np.save(root / "good.npy", np.ones((30, 3)))
+    (root / "truncated.npy").write_bytes((root / "good.npy").read_bytes()[:300])
+
+
+@pytest.mark.parametrize(("name", "target", "words"), [
+    ("truncated.npz", "y", "truncated or corrupt"),
+    ("bad_crc.npz", "y", "truncated or corrupt"),
+    ("objects.npz", "y", "arrays of Python objects (dtype=object: ['X'])"),
+    ("objects.npy", "-1", "arrays of Python objects"),
+    ("truncated.npy", "-1", "truncated or corrupt"),
+])
+def test_broken_or_pickled_numpy_files_are_field_named_errors(tmp_path, name, target, words):
+    _numpy_files(tmp_path)
+    assert _load_file("good.npz", tmp_path, tmp_path, target="y").table.n_rows == 30
+    with pytest.raises(SpecError) as caught:
+        _load_file(name, tmp_path, tmp_path, target=target)
+    assert caught.value.field == "data.source.path"
+    assert words in caught.value.problem and "without pickling" in caught.value.accepted
+
+
+def test_a_header_only_csv_has_no_rows(tmp_path):
+    (tmp_path / "empty.csv").write_text("a,b,label\n")
+    with pytest.raises(SpecError) as caught:
+        _load_file("empty.csv", tmp_path, tmp_path, target="label")
+    assert caught.value.field == "data.source.path" and "holds no rows" in caught.value.problem
+
+
+def test_a_table_too_big_for_memory_is_refused_with_its_size(tmp_path, monkeypatch):
+    import ml_expert.tools.memory as memory
+
+    # 2,000 rows x 2,000 mostly empty columns: 8 MB on disk, 80 MB as tables; the job has 50 MiB.
+    (tmp_path / "sparse.csv").write_text(",".join(f"c{j}" for j in range(2000)) + "\n"
+                                         + ("1" + "," * 1999 + "\n") * 2000)
+    monkeypatch.setattr(memory, "available_bytes", lambda: 50 * 2 ** 20)
+    with pytest.raises(SpecError) as caught:
+        _load_file("sparse.csv", tmp_path, tmp_path, target="c0")
+    assert caught.value.field == "data.source.path"
+    assert "2,000 rows x 2,000 columns" in caught.value.problem
+    assert "needs about 76 MiB of memory, and this job has 50 MiB available" in caught.value.problem
+
+
+def test_a_parser_running_out_of_memory_is_a_field_named_error(tmp_path, monkeypatch):
+    import pandas as pd
+    import pyarrow as pa
+
+    def exhausted(*args, **kwargs):
+        raise pa.ArrowMemoryError("malloc of size 68719476736 failed")
+
+    (tmp_path / "t.csv").write_text("a,label\n1,0\n2,1\n")
+    monkeypatch.setattr(pd, "read_csv", exhausted)
+    with pytest.raises(SpecError) as caught:
+        _load_file("t.csv", tmp_path, tmp_path, target="label")
+    assert caught.value.field == "data.source.path"
+    assert "ran out of memory while being read as CSV: ArrowMemoryError" in caught.value.problem
+
+
+def test_available_memory_respects_the_jobs_data_limit():
+    import subprocess
+    import sys
+
+    code = ("import resource; resource.setrlimit(resource.RLIMIT_DATA, (2 * 2**30, resource.RLIM_INFINITY)); "
+            "from ml_expert.tools.memory import available_bytes; print(available_bytes())")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert 0 < int(out) <= 2 * 2 ** 30
+
+
+def test_an_npy_header_promising_a_huge_array_is_refused_before_numpy_allocates(tmp_path):
+    import numpy as np
+
+    with open(tmp_path / "huge.npy", "wb") as handle:  # a header for 10^12 float64 cells, and no data
+        np.lib.format.write_array_header_1_0(handle, {"descr": "<f8", "fortran_order": False,
+                                                      "shape": (10 ** 9, 1000)})
+    with pytest.raises(SpecError) as caught:
+        _load_file("huge.npy", tmp_path, tmp_path)
+    assert caught.value.field == "data.source.path"
+    assert "huge.npy (arrays huge (1000000000, 1000)) needs about 18,626.5 GiB" in caught.value.problem

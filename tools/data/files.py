@@ -8,6 +8,9 @@ column meaning, and the agent is better placed to choose an encoding or drop the
 from __future__ import annotations
 
 import difflib
+import math
+import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -16,9 +19,14 @@ from ml_expert.tools.data.spec import FileSource
 from ml_expert.tools.data.table import Table
 from ml_expert.tools.data.targets import encode_target
 from ml_expert.tools.errors import SpecError
+from ml_expert.tools.memory import human_bytes, refuse_unless_it_fits
 
 TABLE_SUFFIXES = (".csv", ".parquet", ".pq")
 ACCEPTED_FORMATS = "a .csv, .parquet (.pq), .npy or .npz file"
+# Bytes each table cell costs while loading: pandas' float64 frame, the float64 matrix taken from
+# it and the float32 Table all exist at once.
+TABLE_BYTES_PER_CELL = 8 + 8 + 4
+NUMPY_ACCEPTED = "an .npy/.npz file of numeric arrays saved without pickling (np.save / np.savez)"
 
 
 def read_file(source: FileSource, path: Path, field: str = "data.source") -> Table:
@@ -36,7 +44,7 @@ def read_file(source: FileSource, path: Path, field: str = "data.source") -> Tab
         raise SpecError(f"{field}.path", f"{path.name!r} has an unsupported extension {suffix or '(none)'!r}",
                         ACCEPTED_FORMATS)
     if len(X) == 0:
-        raise SpecError(f"{field}.path", f"{path.name} holds no rows", "a file with at least one data row")
+        _no_rows(path, field)
     X, names, input_shape = _select_features(X, names, input_shape, source, path, field)
     if X.shape[1] == 0:
         raise SpecError(f"{field}.features", f"{path.name} has no feature column besides the target",
@@ -57,15 +65,44 @@ def _unknown(kind: str, given: str, where: str, names: list[str]) -> str:
     return f"{given!r} is not {kind} of {where}{hint}"
 
 
+def _no_rows(path: Path, field: str):
+    raise SpecError(f"{field}.path", f"{path.name} holds no rows (a header at most)", "a file with at least one data row")
+
+
+def _table_cells(path: Path) -> tuple[int, int]:
+    """(rows, columns) of a CSV (newlines and the header's commas) or a Parquet file (its footer)."""
+    if path.suffix.lower() != ".csv":
+        import pyarrow.parquet as pq
+
+        metadata = pq.ParquetFile(path).metadata
+        return metadata.num_rows, metadata.num_columns
+    with open(path, "rb") as handle:
+        columns = handle.readline().count(b",") + 1
+        rows = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+    return rows, columns
+
+
 def _read_table(source: FileSource, path: Path, field: str):
     import pandas as pd
 
+    kind = "CSV" if path.suffix.lower() == ".csv" else "Parquet"
     try:
-        frame = pd.read_csv(path) if path.suffix.lower() == ".csv" else pd.read_parquet(path)
+        rows, columns = _table_cells(path)
+        refuse_unless_it_fits(f"{field}.path", rows * columns * TABLE_BYTES_PER_CELL,
+                              f"{path.name} ({rows:,} rows x {columns:,} columns, {human_bytes(path.stat().st_size)} on disk)",
+                              "a smaller file: fewer rows, or only the columns you need")
+        frame = pd.read_csv(path) if kind == "CSV" else pd.read_parquet(path)
+    except MemoryError as exc:  # ArrowMemoryError too: an estimate cannot foresee every parser's appetite
+        raise SpecError(f"{field}.path", f"{path.name} ({human_bytes(path.stat().st_size)} on disk) ran out of memory "
+                                         f"while being read as {kind}: {type(exc).__name__}",
+                        "a smaller file: fewer rows, or only the columns you need") from None
+    except SpecError:
+        raise
     except (OSError, ValueError) as exc:  # parser, encoding, empty-file and Arrow errors are all ValueErrors
-        kind = "CSV" if path.suffix.lower() == ".csv" else "Parquet"
         raise SpecError(f"{field}.path", f"{path.name} cannot be read as {kind}: {str(exc)[:200]}",
                         f"a valid {kind} file with a header row") from exc
+    if len(frame) == 0:
+        _no_rows(path, field)
     columns = [str(c) for c in frame.columns]
     frame.columns = columns
     if source.target not in columns:
@@ -85,15 +122,57 @@ def _read_table(source: FileSource, path: Path, field: str):
 
 
 def _load_numpy(path: Path, field: str):
+    """The array of an .npy, or {name: array} of an .npz, read only after their headers show
+    numeric arrays that fit in memory. Pickles are never loaded (allow_pickle=False)."""
     try:
-        return np.load(path, allow_pickle=False)
-    except (OSError, ValueError, EOFError) as exc:
-        raise SpecError(f"{field}.path", f"{path.name} cannot be read by numpy: {str(exc)[:200]}",
-                        "an .npy/.npz file of numeric arrays saved without pickling") from exc
+        headers = _array_headers(path)
+        objects = [name for name, (_, dtype) in headers.items() if dtype.hasobject]
+        if objects:
+            raise SpecError(f"{field}.path", f"{path.name} holds arrays of Python objects (dtype=object: "
+                                             f"{objects[:5]}), which only unpickling could read, and pickles "
+                                             "are never loaded", NUMPY_ACCEPTED)
+        cells = {name: math.prod(shape) for name, (shape, _) in headers.items()}
+        needed = sum(cells[name] * (dtype.itemsize + 8 + 4) for name, (_, dtype) in headers.items())
+        shapes = ", ".join(f"{name} {shape}" for name, (shape, _) in list(headers.items())[:5])
+        refuse_unless_it_fits(f"{field}.path", needed, f"{path.name} (arrays {shapes})",
+                              "smaller arrays: fewer rows or features")
+        loaded = np.load(path, allow_pickle=False)
+        if isinstance(loaded, np.lib.npyio.NpzFile):
+            with loaded:
+                return {name: loaded[name] for name in loaded.files}
+        return loaded
+    except SpecError:
+        raise
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
+        raise SpecError(f"{field}.path", f"{path.name} cannot be read by numpy (truncated or corrupt?): "
+                                         f"{type(exc).__name__}: {str(exc)[:200]}", NUMPY_ACCEPTED) from exc
+
+
+def _array_headers(path: Path) -> dict[str, tuple[tuple[int, ...], np.dtype]]:
+    """{name: (shape, dtype)} from the .npy headers alone (an .npz's members by their npz names)."""
+    if not zipfile.is_zipfile(path):
+        with open(path, "rb") as handle:
+            return {path.stem: _npy_header(handle)}
+    with zipfile.ZipFile(path) as archive:
+        headers = {}
+        for member in archive.namelist():
+            with archive.open(member) as handle:
+                headers[member.removesuffix(".npy")] = _npy_header(handle)
+        return headers
+
+
+def _npy_header(handle) -> tuple[tuple[int, ...], np.dtype]:
+    version = np.lib.format.read_magic(handle)
+    read = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+    shape, _, dtype = read(handle)
+    return tuple(shape), dtype
 
 
 def _read_npy(source: FileSource, path: Path, field: str):
     array = _load_numpy(path, field)
+    if isinstance(array, dict):
+        raise SpecError(f"{field}.path", f"{path.name} is an .npz archive of arrays {sorted(array)[:5]}",
+                        "the file renamed to .npz, with the target array named in target")
     if array.ndim != 2 or array.shape[1] < 2:
         raise SpecError(f"{field}.path", f"{path.name} holds an array of shape {array.shape}; an .npy source "
                                          "must be one 2-D table with the target as one of its columns",
@@ -113,8 +192,10 @@ def _read_npy(source: FileSource, path: Path, field: str):
 
 
 def _read_npz(source: FileSource, path: Path, field: str):
-    with _load_numpy(path, field) as archive:
-        arrays = {name: archive[name] for name in archive.files}
+    arrays = _load_numpy(path, field)
+    if not isinstance(arrays, dict):
+        raise SpecError(f"{field}.path", f"{path.name} holds a single array, not an .npz archive",
+                        "an .npz saved by np.savez, or the file renamed to .npy")
     names = sorted(arrays)
     if source.target not in arrays:
         raise SpecError(f"{field}.target", _unknown("an array", source.target, path.name, names), _listing(names))
