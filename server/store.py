@@ -168,6 +168,12 @@ class Store:
                 raise
         return [TestOpening(**dict(row)) for row in earlier]
 
+    def earlier_test_openings(self, split_hash: str, lineage: str) -> list[TestOpening]:
+        rows = self._execute_raw("SELECT job_id, run_id, dataset_version, split_hash, lineage, purpose, opened_at "
+                                 "FROM test_openings WHERE split_hash = ? AND lineage = ? ORDER BY id",
+                                 (split_hash, lineage))
+        return [TestOpening(**dict(row)) for row in rows]
+
     def test_openings(self, dataset_version: str | None = None) -> list[dict[str, Any]]:
         return self._execute("SELECT * FROM test_openings WHERE (:v IS NULL OR dataset_version = :v) ORDER BY id",
                              {"v": dataset_version})

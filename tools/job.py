@@ -42,6 +42,10 @@ class RunRecords(Protocol):
         """Write the opening; return the earlier openings of the same split for the same lineage."""
         ...
 
+    def earlier_test_openings(self, split_hash: str, lineage: str) -> list[TestOpening]:
+        """The openings of this split for this lineage so far (reading the ledger opens nothing)."""
+        ...
+
 
 class MemoryRecords:
     """Run records kept in memory, for jobs run outside a server."""
@@ -55,13 +59,16 @@ class MemoryRecords:
                                   "split_hashes": split_hashes}
 
     def record_test_opening(self, opening: TestOpening) -> list[TestOpening]:
-        earlier = [o for o in self.test_openings
-                   if o.split_hash == opening.split_hash and o.lineage == opening.lineage]
+        earlier = self.earlier_test_openings(opening.split_hash, opening.lineage)
         self.test_openings.append(opening)
         return earlier
 
+    def earlier_test_openings(self, split_hash: str, lineage: str) -> list[TestOpening]:
+        return [o for o in self.test_openings if o.split_hash == split_hash and o.lineage == lineage]
+
 
 ProgressSink = Callable[[dict[str, Any]], None]
+TEST_SPLIT_TOOLS = frozenset({"evaluate_model", "local"})  # "local": a notebook or test, outside any server
 
 
 class JobContext:
@@ -130,8 +137,14 @@ class JobContext:
         return artifact
 
     def open_test_split(self, *, dataset_version: str, split_hash: str, lineage: str, purpose: str) -> Verdict:
-        """Record a look at the sealed test split; warn when this lineage has looked before."""
+        """Record a look at the sealed test split; warn when this lineage has looked before.
+
+        Only the final evaluation may look (and code run outside a server, tool "local").
+        """
         from datetime import UTC, datetime
+
+        if self.tool not in TEST_SPLIT_TOOLS:
+            raise PermissionError(f"{self.tool} may not open the sealed test split; only evaluate_model does")
 
         opening = TestOpening(job_id=self.job_id, run_id=self.run_id, dataset_version=dataset_version,
                               split_hash=split_hash, lineage=lineage, purpose=purpose,
