@@ -390,3 +390,19 @@ def test_an_npy_header_promising_a_huge_array_is_refused_before_numpy_allocates(
         _load_file("huge.npy", tmp_path, tmp_path)
     assert caught.value.field == "data.source.path"
     assert "huge.npy (arrays huge (1000000000, 1000)) needs about 18,626.5 GiB" in caught.value.problem
+
+
+@pytest.mark.parametrize(("spec", "where"), [
+    ({"source": {"kind": "synthetic", "seed": -1}}, ("source", "synthetic", "seed")),
+    ({"source": {"kind": "synthetic", "seed": 2 ** 32}}, ("source", "synthetic", "seed")),
+    ({"source": {"kind": "bundled", "name": "iris"}, "split": {"seed": -1}}, ("split", "seed")),
+])
+def test_a_seed_out_of_the_generators_range_names_its_field(spec, where):
+    from pydantic import ValidationError
+
+    from ml_expert.tools.data.spec import DataSpec
+
+    with pytest.raises(ValidationError) as caught:
+        DataSpec.model_validate(spec)
+    (error,) = caught.value.errors()
+    assert error["loc"] == where and error["type"] in ("greater_than_equal", "less_than_equal")

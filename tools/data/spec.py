@@ -6,6 +6,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+SEED_MAX = 2 ** 32 - 1  # numpy's and scikit-learn's generators take seeds in [0, 2**32)
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -35,7 +37,7 @@ class SyntheticSource(_Strict):
     shift: float = Field(default=0.0, ge=0.0, le=10.0,
                          description="Mean shift (in feature standard deviations) applied to the validation "
                                      "and test rows: simulates drift between training and later data.")
-    seed: int = Field(default=0, description="Seed of the generator (not of the split).")
+    seed: int = Field(default=0, ge=0, le=SEED_MAX, description="Seed of the generator (not of the split).")
 
     @model_validator(mode="after")
     def _informative_fits(self) -> SyntheticSource:
@@ -67,7 +69,7 @@ class SplitSpec(_Strict):
     test_fraction: float = Field(default=0.15, gt=0.0, lt=0.9,
                                  description="Share of rows for the sealed test split.")
     stratify: bool = Field(default=True, description="Keep class proportions in every split (classification only).")
-    seed: int = Field(default=0, description="Split seed; recorded with the split hashes.")
+    seed: int = Field(default=0, ge=0, le=SEED_MAX, description="Split seed; recorded with the split hashes.")
 
     @model_validator(mode="after")
     def _leaves_training_rows(self) -> SplitSpec:
