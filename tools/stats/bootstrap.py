@@ -40,13 +40,22 @@ def paired_bootstrap_diff(metric: Metric, y_true, pred_a, pred_b, *, confidence:
     Resampling the rows once for both models keeps the pairing, so the interval reflects the
     difference between the models and not the difficulty of the particular rows drawn.
     """
+    return paired_bootstrap_test(metric, y_true, pred_a, pred_b, confidence=confidence, n_resamples=n_resamples,
+                                 seed=seed)[0]
+
+
+def paired_bootstrap_test(metric: Metric, y_true, pred_a, pred_b, *, confidence: float = 0.95,
+                          n_resamples: int = 2000, seed: int = 0) -> tuple[Interval, float]:
+    """:func:`paired_bootstrap_diff` and a two-sided p-value for "no difference": twice the share of
+    resampled differences on the far side of zero (1 when the models never disagree)."""
     y_true, pred_a, pred_b = (np.asarray(v) for v in (y_true, pred_a, pred_b))
     if not len(y_true) == len(pred_a) == len(pred_b):
         raise ValueError(f"paired rows differ in length: {len(y_true)}, {len(pred_a)}, {len(pred_b)}")
     rng = np.random.default_rng(seed)
     resamples = rng.integers(0, len(y_true), size=(n_resamples, len(y_true)))
     diffs = np.array([metric(y_true[r], pred_b[r]) - metric(y_true[r], pred_a[r]) for r in resamples])
-    return _interval(metric(y_true, pred_b) - metric(y_true, pred_a), diffs, confidence)
+    p_value = min(1.0, 2 * min(float(np.mean(diffs <= 0)), float(np.mean(diffs >= 0))))
+    return _interval(metric(y_true, pred_b) - metric(y_true, pred_a), diffs, confidence), p_value
 
 
 def _interval(estimate: float, stats: np.ndarray, confidence: float) -> Interval:
