@@ -8,6 +8,9 @@ import os
 import sys
 from pathlib import Path
 
+from ml_expert.config import MAX_SESSIONS, MEMORY_SHARE, SESSION_IDLE_TIMEOUT_S
+from ml_expert.options import gibibytes, positive_int, positive_seconds, wait_seconds
+
 TOKEN_VARIABLE = "ML_EXPERT_TOKEN"
 DEFAULT_WORKSPACE = Path.home() / ".ml-expert"
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
@@ -21,21 +24,31 @@ def main(argv: list[str] | None = None) -> None:
                        help="Folder for runs, artifacts, the database and wandb files (default: %(default)s).")
     serve.add_argument("--root", type=Path, action="append", default=[], dest="roots",
                        help="A folder whose files tools may read (repeatable). No root: no user files.")
-    serve.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+    serve.add_argument("--workers", type=positive_int, default=os.cpu_count() or 1,
                        help="Jobs run at once; more wait in a queue (default: cores, %(default)s).")
-    serve.add_argument("--job-time-limit", type=float, default=3600.0, help="Seconds before a job is stopped.")
-    serve.add_argument("--wait", type=float, default=20.0,
-                       help="Default seconds a tool call waits before answering 'running' with a job id.")
+    serve.add_argument("--job-time-limit", type=positive_seconds, default=3600.0,
+                       help="Seconds before a job is stopped (default: %(default)s).")
+    serve.add_argument("--job-memory-limit", type=gibibytes, metavar="GIB",
+                       help=f"GiB of memory (data segment) each worker process may use; over it, the job fails "
+                            f"and the server lives (default: {MEMORY_SHARE * 100:.0f}%% of this machine's memory / workers).")
+    serve.add_argument("--wait", type=wait_seconds, default=20.0,
+                       help="Default seconds a tool call waits before answering 'running' with a job id (0-3600).")
     serve.add_argument("--tracking", choices=["wandb-offline", "none"], default="wandb-offline",
                        help="Default experiment tracking (wandb is never used online).")
     serve.add_argument("--http", metavar="HOST:PORT", help="Serve streamable HTTP at http://HOST:PORT/mcp.")
-    serve.add_argument("--token", help=f"Bearer token required in HTTP mode (or set {TOKEN_VARIABLE}).")
+    serve.add_argument("--token", help=argparse.SUPPRESS)  # refused: argv shows in the process list
+    serve.add_argument("--token-file", type=Path,
+                       help=f"File holding the bearer token for HTTP mode (or set {TOKEN_VARIABLE}).")
     serve.add_argument("--no-auth", action="store_true",
                        help="HTTP without a token, for a single user on this machine: loopback addresses only.")
     serve.add_argument("--allowed-host", action="append", default=[],
                        help="Extra Host header value accepted in HTTP mode, e.g. mybox:8000 (repeatable).")
     serve.add_argument("--allowed-origin", action="append", default=[],
                        help="Extra Origin accepted in HTTP mode, e.g. https://app.example (repeatable).")
+    serve.add_argument("--session-idle-timeout", type=positive_seconds, default=SESSION_IDLE_TIMEOUT_S,
+                       help="HTTP: seconds without a request before a session is closed (default: %(default)s).")
+    serve.add_argument("--max-sessions", type=positive_int, default=MAX_SESSIONS,
+                       help="HTTP: open sessions at most; more are refused with 503 (default: %(default)s).")
     demo = commands.add_parser("demo", help="Run the tools on bundled data through a real MCP client session.")
     demo.add_argument("--workspace", type=Path, default=Path("demo-workspace"),
                       help="Where the demo's runs and report go (default: %(default)s).")
@@ -90,30 +103,43 @@ def _serve(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     from ml_expert.app import build_server
     from ml_expert.config import ServerConfig
 
-    if args.workers < 1:
-        parser.error(f"--workers must be at least 1; got {args.workers}")
     for root in args.roots:
         if not root.is_dir():
             parser.error(f"--root {root}: not a folder")
+    if args.token is not None:
+        parser.error(f"--token on the command line shows in the process list; set {TOKEN_VARIABLE} or pass "
+                     f"--token-file PATH")
     config = ServerConfig(workspace=args.workspace, roots=tuple(args.roots), workers=args.workers,
-                          job_time_limit_s=args.job_time_limit, default_wait_s=args.wait, tracking=args.tracking)
+                          job_time_limit_s=args.job_time_limit, default_wait_s=args.wait, tracking=args.tracking,
+                          job_memory_limit_bytes=args.job_memory_limit)
     if args.http is None:
         build_server(config).run()
         return
     host, _, port = args.http.rpartition(":")
     if not host or not port.isdigit():
         parser.error(f"--http must be HOST:PORT, e.g. 127.0.0.1:8000; got {args.http!r}")
-    token = args.token or os.environ.get(TOKEN_VARIABLE)
+    token = _read_token_file(parser, args.token_file) if args.token_file else os.environ.get(TOKEN_VARIABLE)
     if args.no_auth:
         if host not in LOOPBACK_HOSTS:
             parser.error(f"--no-auth serves only loopback addresses ({', '.join(LOOPBACK_HOSTS)}); got {host!r}")
         token = None
     elif not token:
-        parser.error(f"--http needs a bearer token: pass --token or set {TOKEN_VARIABLE} (16+ characters), "
+        parser.error(f"--http needs a bearer token: set {TOKEN_VARIABLE} or pass --token-file (16+ characters), "
                      f"or --no-auth on a loopback address")
     elif len(token) < 16:
         parser.error("the bearer token must be at least 16 characters long")
     from ml_expert.http import serve_http
 
     server = build_server(config, auth_token=token, public_url=f"http://{host}:{port}")
-    serve_http(server, host, int(port), args.allowed_host, args.allowed_origin)
+    serve_http(server, host, int(port), args.allowed_host, args.allowed_origin,
+               session_idle_timeout_s=args.session_idle_timeout, max_sessions=args.max_sessions)
+
+
+def _read_token_file(parser: argparse.ArgumentParser, path: Path) -> str:
+    try:
+        token = path.read_text().strip()
+    except (OSError, UnicodeDecodeError) as error:
+        parser.error(f"--token-file {path}: cannot be read ({error})")
+    if not token:
+        parser.error(f"--token-file {path}: the file is empty")
+    return token

@@ -8,6 +8,9 @@ from pathlib import Path
 
 from ml_expert.tools.tracking import Tracking
 
+# HTTP sessions cost 20-40 KB each until they end; clients that vanish without a DELETE never end theirs.
+SESSION_IDLE_TIMEOUT_S = 900.0  # no request in flight for this long: the session is closed
+MAX_SESSIONS = 100  # past this many open sessions, a new one is refused with 503
 MEMORY_SHARE = 0.8  # of the machine's memory, split between the jobs that run at once
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from mcp.server.mcpserver import MCPServer
 from mcp.server.transport_security import TransportSecuritySettings
 
+from ml_expert.config import MAX_SESSIONS, SESSION_IDLE_TIMEOUT_S
+
 LOCAL_NAMES = ("127.0.0.1", "localhost", "[::1]")
 
 
@@ -18,13 +20,17 @@ def transport_security(host: str, port: int, extra_hosts: list[str],
                                      allowed_origins=allowed_origins)
 
 
-def http_app(server: MCPServer, host: str, port: int, extra_hosts: list[str] = (), extra_origins: list[str] = ()):
+def http_app(server: MCPServer, host: str, port: int, extra_hosts: list[str] = (), extra_origins: list[str] = (), *,
+             session_idle_timeout_s: float = SESSION_IDLE_TIMEOUT_S, max_sessions: int = MAX_SESSIONS):
     return server.streamable_http_app(
-        streamable_http_path="/mcp", host=host,
+        streamable_http_path="/mcp", host=host, session_idle_timeout=session_idle_timeout_s, max_sessions=max_sessions,
         transport_security=transport_security(host, port, list(extra_hosts), list(extra_origins)))
 
 
-def serve_http(server: MCPServer, host: str, port: int, extra_hosts: list[str], extra_origins: list[str]) -> None:
+def serve_http(server: MCPServer, host: str, port: int, extra_hosts: list[str], extra_origins: list[str], *,
+               session_idle_timeout_s: float = SESSION_IDLE_TIMEOUT_S, max_sessions: int = MAX_SESSIONS) -> None:
     import uvicorn
 
-    uvicorn.run(http_app(server, host, port, extra_hosts, extra_origins), host=host, port=port, log_level="warning")
+    app = http_app(server, host, port, extra_hosts, extra_origins, session_idle_timeout_s=session_idle_timeout_s,
+                   max_sessions=max_sessions)
+    uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -252,3 +252,32 @@ async def test_a_code_mode_factory_cannot_read_the_token(config, monkeypatch, tm
         await client.call_tool("implement_architecture", {"spec": spec, "wait_s": 120})
     seen = json.loads(out.read_text())
     assert "ML_EXPERT_TOKEN" not in seen and SECRETS["ML_EXPERT_TOKEN"] not in seen.values()
+
+
+@pytest.mark.parametrize("option, value, message", [
+    ("--job-time-limit", "-5", "-5 is not allowed; accepted: a number of seconds above 0"),
+    ("--job-time-limit", "0", "0 is not allowed; accepted: a number of seconds above 0"),
+    ("--job-time-limit", "nan", "'nan' is not a finite number"),
+    ("--wait", "-1", "-1 is not allowed; accepted: seconds from 0 to 3600"),
+    ("--workers", "0", "0 is not allowed; accepted: a whole number of 1 or more"),
+    ("--workers", "two", "'two' is not an integer"),
+    ("--job-memory-limit", "0", "0 GiB is not allowed; accepted: 0.25 GiB or more"),
+    ("--session-idle-timeout", "-1", "-1 is not allowed"),
+    ("--max-sessions", "0", "0 is not allowed"),
+])
+def test_serve_refuses_a_bad_number_naming_the_option(capsys, tmp_path, option, value, message):
+    from ml_expert.cli import main
+
+    with pytest.raises(SystemExit) as exited:
+        main(["serve", "--workspace", str(tmp_path), option, value])
+    assert exited.value.code == 2
+    assert f"argument {option}: {message}" in capsys.readouterr().err
+
+
+def test_the_default_memory_limit_splits_the_machine_between_workers(tmp_path):
+    from ml_expert.config import ServerConfig, machine_memory_bytes
+
+    assert ServerConfig(workspace=tmp_path, workers=4).job_memory_limit_bytes == int(machine_memory_bytes() * 0.8 / 4)
+    from ml_expert.options import gibibytes
+
+    assert gibibytes("1.5") == 3 * 2**29
