@@ -61,8 +61,12 @@ def test_search_prunes_bad_trials_confirms_the_best_and_saves_it_as_a_run(tmp_pa
     assert {"train_val_gap", "best_beats_base", "trials_completed"} <= set(checks)
 
     progress = [e["message"] for e in events]
-    assert any(m.startswith("trial 12/12, best ") for m in progress)
-    assert progress[-1] == "confirming the best: run 3/3"
+    assert any(m.startswith("12/12 trials finished, best ") for m in progress)
+    trainings = result.confirm_trainings
+    assert trainings in (3, 6) and result.confirm_estimate_s > 0  # best and base on 3 seeds (once if the same)
+    assert progress[-1].startswith(f"confirming the best ({trainings} trainings, about ") and progress[-1].endswith(
+        "s): 3/3 done")
+    assert f"trial #{result.best_trial} " in result.summary and "val accuracy" in result.summary
     steps = [e["step"] for e in events]
     assert steps == sorted(set(steps)) and steps[-1] == events[-1]["total"] == 15  # MCP: progress only grows
     assert result.best_run_id == job.run_id
@@ -155,7 +159,7 @@ def test_two_objectives_give_a_pareto_front(tmp_path):
     assert 1 <= len(result.pareto_front) <= 6
     assert all(len(p.values) == 2 for p in result.pareto_front)
     assert (job.run_dir / "tune_pareto.png").read_bytes()[:4] == b"\x89PNG"
-    assert result.objectives == ["val_metric, maximize", "param_count, minimize"]
+    assert result.objectives == ["val accuracy, maximize", "param_count, minimize"]
 
 
 def test_an_rdb_storage_works_too(tmp_path):
@@ -178,3 +182,67 @@ def test_a_time_budget_stops_the_search(tmp_path):
     assert result.counts.total >= 1 and result.counts.running == 0
     assert result.metrics["search_seconds"] < 30
     assert all(e["total"] is None for e in events if e["message"].startswith("trial"))  # no count to promise
+
+
+IMBALANCED = {"kind": "synthetic", "n_samples": 500, "n_features": 6, "n_classes": 3, "imbalance_ratio": 8.0}
+
+
+def test_imbalanced_classes_are_tuned_and_reported_by_balanced_accuracy(tmp_path):
+    base = {**BASE, "data": {"source": IMBALANCED}, "training": {"epochs": 3, "batch_size": 32, "lr": 0.01}}
+    result, job, _ = _tune(tmp_path, base=base, n_trials=3, significance_seeds=0, pruner="none")
+    assert {v.check: v.status for v in result.verdicts}["class_imbalance"] != "pass"
+    assert result.objectives == ["val balanced_accuracy, maximize"]
+    assert f"Best val balanced_accuracy {result.best_value:.4f} at trial #" in result.summary
+    assert result.significance.metric == "balanced_accuracy"
+    # The best value is the trained model's balanced accuracy on the validation rows, not its accuracy.
+    from ml_expert.tools.train.overrides import apply_overrides
+
+    experiment = TuneHyperparamsSpec.model_validate({"base": base, "space": {"training.lr": LR}}).base
+    trial = next(t for t in json.loads((job.run_dir / "tune_trials.json").read_text())
+                 if t["number"] == result.best_trial)
+    refit = train(apply_overrides(experiment, trial["params"], "space"), job, prepare_data(experiment.data, job),
+                  EvaluationRun(0))
+    assert result.best_value == pytest.approx(refit.val_metrics["balanced_accuracy"], abs=1e-6)
+
+
+def test_a_named_metric_is_optimised_and_one_the_task_lacks_is_refused(tmp_path):
+    result, _, _ = _tune(tmp_path, n_trials=2, significance_seeds=0, objectives=[{"metric": "log_loss"}])
+    assert result.objectives == ["val log_loss, minimize"] and result.best_value > 0
+    assert "Best val log_loss" in result.summary
+    from ml_expert.tools.errors import SpecError
+
+    with pytest.raises(SpecError) as caught:
+        _tune(tmp_path, n_trials=1, significance_seeds=0, objectives=[{"metric": "rmse"}])
+    assert caught.value.field == "objectives[0].metric" and "classification" in caught.value.problem
+    assert "balanced_accuracy" in caught.value.accepted
+
+
+def _copy_csv(tmp_path: Path) -> Path:
+    from sklearn.datasets import load_iris
+
+    iris = load_iris()
+    rows = ["a,b,c,d,label_code,label"]
+    rows += [",".join(f"{v:.2f}" for v in x) + f",{7 * y + 3},{y}" for x, y in zip(iris.data, iris.target, strict=True)]
+    folder = tmp_path / "data"
+    folder.mkdir(exist_ok=True)
+    (folder / "copy.csv").write_text("\n".join(rows) + "\n")
+    return folder
+
+
+def test_a_feature_that_copies_the_label_stops_the_search_unless_allowed(tmp_path):
+    from ml_expert.tools.errors import SpecError
+
+    folder = _copy_csv(tmp_path)
+    base = {**BASE, "data": {"source": {"kind": "file", "path": "copy.csv", "target": "label"}}}
+    with pytest.raises(SpecError) as caught:
+        _tune(tmp_path, base=base, roots=[folder], n_trials=2, significance_seeds=0)
+    assert caught.value.field == "base.data" and "label_code" in caught.value.accepted
+    assert "allow_label_leak=true" in caught.value.accepted
+
+    result, _, _ = _tune(tmp_path, base=base, roots=[folder], n_trials=2, significance_seeds=0, allow_label_leak=True)
+    assert result.summary.startswith("Not to be trusted while feature 'label_code' is in the data: label_leak fail")
+
+    kept = {**base, "data": {"source": {"kind": "file", "path": "copy.csv", "target": "label",
+                                        "features": ["a", "b", "c", "d"]}}}
+    clean, _, _ = _tune(tmp_path, base=kept, roots=[folder], n_trials=2, significance_seeds=0)
+    assert "Not to be trusted" not in clean.summary

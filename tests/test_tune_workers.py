@@ -98,7 +98,7 @@ def test_the_tool_runs_trials_in_its_own_and_a_worker_process(tmp_path):
                                                "significance_seeds": 0})
     result = tune_hyperparams(spec, job)
     assert result.counts.total == 8 and result.counts.running == 0
-    assert any(e["message"].startswith("trial 8/8") for e in events)
+    assert any(e["message"].startswith("8/8 trials finished") for e in events)
     # Worker 0 is the job's own process; worker 1 joined the study and left when it had its 8 trials
     # (whether it ran some of them depends on how fast it started).
     [log] = [a for a in result.artifacts if a.name == "tune-worker-1.log"]

@@ -19,12 +19,18 @@ import numpy as np
 
 from ml_expert.tools.data.prepare import PreparedData
 from ml_expert.tools.data.splits import Split
+from ml_expert.tools.errors import SpecError
 from ml_expert.tools.job import JobContext
 from ml_expert.tools.train.callbacks import Callback, StopFit
 from ml_expert.tools.train.loop import FitResult, fit
 from ml_expert.tools.train.overrides import apply_overrides
 from ml_expert.tools.train.spec import ExperimentSpec
-from ml_expert.tools.tune.schema import Objective, TuneHyperparamsSpec
+from ml_expert.tools.tune.schema import (
+    CLASSIFICATION_METRICS,
+    REGRESSION_METRICS,
+    Objective,
+    TuneHyperparamsSpec,
+)
 from ml_expert.tools.tune.space import suggest
 
 WORKER_ATTR = "worker"
@@ -76,19 +82,63 @@ def cv_folds(prepared: PreparedData, k: int, seed: int) -> list[tuple[Split, Spl
     return folds
 
 
+def imbalanced(prepared: PreparedData) -> bool:
+    """The data audit's class_imbalance check warned or failed."""
+    return any(v.check == "class_imbalance" and v.status != "pass" for v in prepared.verdicts)
+
+
+def concrete_objectives(objectives: Sequence[Objective], prepared: PreparedData) -> list[Objective]:
+    """The objectives with 'val_metric' replaced by the metric the data calls for, each checked
+    against the task. Every process that loads the data resolves them the same way."""
+    from ml_expert.tools.train.metrics import headline_metric
+
+    task = prepared.table.task
+    resolved = []
+    for i, objective in enumerate(objectives):
+        metric = objective.metric
+        if metric == "val_metric":
+            metric = headline_metric(task, imbalanced(prepared))
+        fits = REGRESSION_METRICS if task == "regression" else CLASSIFICATION_METRICS
+        if metric in (*CLASSIFICATION_METRICS, *REGRESSION_METRICS) and metric not in fits:
+            raise SpecError(f"objectives[{i}].metric", f"{metric} does not apply to a {task} task",
+                            ", ".join(("val_metric", *fits, "val_loss", "param_count", "latency_ms")))
+        if metric == "roc_auc" and len(prepared.table.class_names or []) != 2:
+            raise SpecError(f"objectives[{i}].metric", "roc_auc is defined here for two classes; this data has "
+                                                       f"{len(prepared.table.class_names or [])}",
+                            "balanced_accuracy, macro_f1 or log_loss")
+        resolved.append(objective.model_copy(update={"metric": metric}))
+    return resolved
+
+
 def objective_values(result: FitResult, objectives: Sequence[Objective], val_X: np.ndarray) -> list[float]:
-    """The objectives of one finished run."""
+    """The (concrete) objectives of one finished run."""
     values = []
     for objective in objectives:
-        if objective.metric == "val_metric":
-            values.append(result.val_metric)
-        elif objective.metric == "val_loss":
+        if objective.metric == "val_loss":
             values.append(result.val_loss)
         elif objective.metric == "param_count":
             values.append(float(sum(p.numel() for p in result.model.parameters() if p.requires_grad)))
-        else:
+        elif objective.metric == "latency_ms":
             values.append(latency_ms(result.model, val_X))
+        elif objective.metric in result.val_metrics:
+            values.append(result.val_metrics[objective.metric])
+        else:
+            raise ValueError(f"{objective.metric} is undefined on these validation rows (e.g. roc_auc needs both "
+                             "classes present)")
     return values
+
+
+def pruning_signal(objective: Objective, task: str) -> tuple[str, float]:
+    """The per-epoch history value the pruner sees, and its sign in the study's direction.
+
+    The trainer scores accuracy (or r2) every epoch; other metrics are read only at the end, so
+    their trials are pruned on the validation loss (negated when the study maximises).
+    """
+    from ml_expert.tools.train.metrics import metric_name
+
+    if objective.metric == metric_name(task):
+        return "val_metric", 1.0
+    return "val_loss", -1.0 if objective.resolved_direction == "maximize" else 1.0
 
 
 def latency_ms(model, X: np.ndarray) -> float:
@@ -115,9 +165,9 @@ class PruningReporter(Callback):
     and throws away a nearly finished score (ASHA's rung at 27 of 30 epochs would do just that).
     """
 
-    def __init__(self, trial, metric: str, *, first_step: int, runs: int):
+    def __init__(self, trial, signal: tuple[str, float], *, first_step: int, runs: int):
         self.trial = trial
-        self.key = "val_metric" if metric == "val_metric" else "val_loss"
+        self.key, self.sign = signal
         self.step = first_step
         self.runs = runs
         self.prunable_until = 0
@@ -129,7 +179,7 @@ class PruningReporter(Callback):
 
     def on_epoch_end(self, state) -> None:
         self.step += 1
-        value = state.history[-1][self.key]
+        value = self.sign * state.history[-1][self.key]
         if self.step > self.prunable_until or not math.isfinite(value):
             return  # past the pruning window a report is only another write to the storage
         self.trial.report(value, self.step)
@@ -147,6 +197,8 @@ class TrialObjective:
         self.job = job
         self.prune = prune
         self.runs = evaluation_runs(spec, prepared)
+        self.objectives = concrete_objectives(spec.objectives, prepared)
+        self.signal = pruning_signal(self.objectives[0], prepared.table.task)
 
     def __call__(self, trial) -> float | list[float]:
         import optuna
@@ -167,11 +219,11 @@ class TrialObjective:
 
         overrides = suggest(trial, self.spec.space)
         experiment = apply_overrides(self.spec.base, overrides, "space")
-        objectives = self.spec.objectives
+        objectives = self.objectives
         per_run: list[list[float]] = []
         epochs = 0
         for run in self.runs:
-            reporter = (PruningReporter(trial, objectives[0].metric, first_step=epochs, runs=len(self.runs))
+            reporter = (PruningReporter(trial, self.signal, first_step=epochs, runs=len(self.runs))
                         if self.prune else None)
             result = train(experiment, self.job, self.prepared, run, [reporter] if reporter else [],
                            epoch_train_metric=False)  # the pruner reads validation values only

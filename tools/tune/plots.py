@@ -25,11 +25,14 @@ def _png(plt, fig) -> bytes:
     return buffer.getvalue()
 
 
-def history_png(trials: list, objective_label: str, maximize: bool, base_value: float | None) -> bytes:
-    """Every finished trial's value (pruned ones at their last reported value) and the best so far."""
+def history_png(trials: list, objective_label: str, maximize: bool, base_value: float | None, *,
+                show_pruned: bool = True) -> bytes:
+    """Every finished trial's value (pruned ones at their last reported value, when that value is the
+    objective's own) and the best so far. Trials keep Optuna's numbers (#0 first), as in the result."""
     plt, fig, ax = _figure()
     complete = [(t.number, t.values[0]) for t in trials if t.state.name == "COMPLETE"]
-    pruned = [(t.number, t.value) for t in trials if t.state.name == "PRUNED" and t.value is not None]
+    pruned = [(t.number, t.value) for t in trials
+              if show_pruned and t.state.name == "PRUNED" and t.value is not None]
     if complete:
         numbers, values = zip(*complete, strict=True)
         ax.scatter(numbers, values, s=18, label=f"complete ({len(complete)})", color="tab:blue")
@@ -41,7 +44,7 @@ def history_png(trials: list, objective_label: str, maximize: bool, base_value: 
         ax.scatter(numbers, values, s=14, marker="x", color="tab:gray", label=f"pruned ({len(pruned)}), last value")
     if base_value is not None:
         ax.axhline(base_value, color="black", linestyle=":", linewidth=1, label="base configuration")
-    ax.set_xlabel("trial")
+    ax.set_xlabel("trial number (#0 first)")
     ax.set_ylabel(objective_label)
     ax.set_title("Optimisation history")
     ax.legend(loc="best", fontsize=8)

@@ -17,6 +17,7 @@ from importlib import metadata
 
 from ml_expert.tools.data.prepare import PreparedData, prepare_data
 from ml_expert.tools.envelope import Curve, Provenance, Verdict
+from ml_expert.tools.errors import SpecError
 from ml_expert.tools.job import JobContext
 from ml_expert.tools.measure.timing import torch_threads
 from ml_expert.tools.models.load import save_model
@@ -24,12 +25,20 @@ from ml_expert.tools.train.loop import FitResult
 from ml_expert.tools.train.overrides import apply_overrides
 from ml_expert.tools.tune import plots
 from ml_expert.tools.tune.narrowing import narrow_space
-from ml_expert.tools.tune.objective import EvaluationRun, quiet_job, train
+from ml_expert.tools.tune.objective import (
+    EvaluationRun,
+    concrete_objectives,
+    pruning_signal,
+    quiet_job,
+    train,
+)
 from ml_expert.tools.tune.report import count_trials, importances, pareto_front, ranked, trial_row
 from ml_expert.tools.tune.schema import (
     MAX_TOP_TRIALS,
+    MINIMIZED,
     FloatParam,
     IntParam,
+    Objective,
     Significance,
     TuneHyperparamsResult,
     TuneHyperparamsSpec,
@@ -37,6 +46,7 @@ from ml_expert.tools.tune.schema import (
 from ml_expert.tools.tune.significance import (
     FRESH_SEED_OFFSET,
     confirm_runs,
+    confirm_trainings,
     confirmed_interval,
     judge,
     retrain_both,
@@ -83,14 +93,16 @@ def tune_hyperparams(spec: TuneHyperparamsSpec, job: JobContext) -> TuneHyperpar
     progress.loading()
     prepared, crashed = _run_trials(spec, study, job, storage_url, progress)
     searched_s = time.perf_counter() - started
+    objectives = concrete_objectives(spec.objectives, prepared)
 
     trials = study.get_trials(deepcopy=False)
-    maximize = spec.objectives[0].resolved_direction == "maximize"
+    maximize = objectives[0].resolved_direction == "maximize"
     best_first = ranked(trials, maximize)
-    result = TuneHyperparamsResult(study_name=study_name, storage=redact(storage_url), objectives=_labels(spec),
-                                   counts=count_trials(trials, before))
+    result = TuneHyperparamsResult(study_name=study_name, storage=redact(storage_url),
+                                   objectives=[o.label for o in objectives], counts=count_trials(trials, before))
     result.top_trials = [trial_row(t) for t in best_first[:MAX_TOP_TRIALS]]
     verdicts = list(prepared.verdicts) + [_sealed_verdict(prepared), _health_verdict(result, crashed)]
+    confirm_s = 0.0
     if best_first:
         best = best_first[0]
         result.best_trial, result.best_params, result.best_value = best.number, dict(best.params), best.values[0]
@@ -100,19 +112,21 @@ def tune_hyperparams(spec: TuneHyperparamsSpec, job: JobContext) -> TuneHyperpar
             result.pareto_front = pareto_front(study, maximize)
         best_experiment = apply_overrides(spec.base, best.params, "space")
         result.best_experiment = best_experiment.model_dump(mode="json", exclude_none=True)
-        fitted = _confirm(spec, prepared, job, best_experiment, result, progress,
-                          same_as_base=best.params == reference)
+        confirm_started = time.perf_counter()
+        fitted = _confirm(spec, objectives[0], prepared, job, best_experiment, result, progress,
+                          same_as_base=best.params == reference, trials=trials[before:])
+        confirm_s = time.perf_counter() - confirm_started
         result.best_run_id = job.run_id
-        verdicts += [_gap_verdict(fitted), _significance_verdict(result.significance),
+        verdicts += [_gap_verdict(fitted, objectives[0]), _significance_verdict(result.significance),
                      *_boundary_verdicts(spec, result.best_params)]
         base_trial = trials[before] if enqueued and len(trials) > before else None
         base_value = base_trial.values[0] if base_trial and base_trial.state.name == "COMPLETE" else None
-        _write_plots(spec, trials, result, job, base_value)
+        _write_plots(spec, objectives, prepared.table.task, trials, result, job, base_value)
     result.verdicts = verdicts
     result.curves = _curves(trials, maximize)
-    result.metrics = _metrics(result, searched_s, time.perf_counter() - started)
+    result.metrics = _metrics(result, searched_s, confirm_s, time.perf_counter() - started)
     job.add_artifact("tune_trials.json", "report", json.dumps([trial_row(t).model_dump() for t in trials], indent=1))
-    result.summary = _summary(spec, result, searched_s)
+    result.summary = _summary(spec, result, searched_s, confirm_s, _leak(prepared))
     result.artifacts = list(job.artifacts)
     result.provenance = Provenance(
         **prepared.provenance_fields(), seeds={"search": spec.seed, "significance": spec.seed + FRESH_SEED_OFFSET,
@@ -138,6 +152,8 @@ def _run_trials(spec: TuneHyperparamsSpec, study, job: JobContext, storage_url: 
                           seed=spec.seed, workspace=job.workspace, roots=job.roots, log_dir=job.run_dir)
     try:
         prepared = prepare_data(spec.base.data, job, field="base.data")
+        concrete_objectives(spec.objectives, prepared)  # a metric the task lacks stops the call here
+        _stop_on_label_copy(spec, prepared)
 
         def after_trial(study, trial) -> None:
             if pool is not None:
@@ -184,40 +200,53 @@ class _Progress:
         trials = self.study.get_trials(deepcopy=False)
         self.finished = sum(t.state.is_finished() for t in trials[self.before:])
         values = [t.values[0] for t in trials if t.state.name == "COMPLETE"]
-        message = f"trial {self.finished}/{self.n_trials}" if self.n_trials else f"trial {self.finished}"
+        # "finished", not "trial k": Optuna numbers trials from 0 (#0 is the base), as the summary and plot do.
+        message = (f"{self.finished}/{self.n_trials} trials finished" if self.n_trials
+                   else f"{self.finished} trials finished")
         if not values:
             self._send(self.finished, self._total(), f"{message}, no trial complete yet")
             return
         best = max(values) if self.maximize else min(values)
         self._send(self.finished, self._total(), f"{message}, best {best:.4f}", best=best)
 
-    def confirming(self, done: int, runs: int) -> None:
+    def confirming(self, done: int, runs: int, trainings: int, estimate_s: float | None) -> None:
+        cost = f"{trainings} trainings" + (f", about {estimate_s:.0f} s" if estimate_s is not None else "")
         self._send(self.finished + done, (self.n_trials or self.finished) + runs,
-                   f"confirming the best: run {done}/{runs}")
+                   f"confirming the best ({cost}): {done}/{runs} done")
 
 
 # --- confirming the best --------------------------------------------------------------------
 
-def _confirm(spec: TuneHyperparamsSpec, prepared: PreparedData, job: JobContext, best_experiment,
-             result: TuneHyperparamsResult, progress: _Progress, *, same_as_base: bool) -> FitResult:
-    """Retrain best (and base) for the paired test; save the best model as this job's run."""
+def _confirm(spec: TuneHyperparamsSpec, objective: Objective, prepared: PreparedData, job: JobContext,
+             best_experiment, result: TuneHyperparamsResult, progress: _Progress, *, same_as_base: bool,
+             trials: list) -> FitResult:
+    """Retrain best (and base) for the paired test; save the best model as this job's run.
+
+    Its cost is stated before it starts: full trainings times what one took in the search.
+    """
     trainer_job = quiet_job(job)
     fresh = EvaluationRun(spec.seed + FRESH_SEED_OFFSET)
     runs = confirm_runs(spec)
+    trainings = confirm_trainings(spec, same_as_base=same_as_base)
+    estimate = _training_seconds(spec, trials)
+    result.confirm_trainings = trainings
+    result.confirm_estimate_s = round(trainings * estimate, 1) if estimate is not None else None
+    progress.confirming(0, runs, trainings, result.confirm_estimate_s)
     if spec.significance_seeds < 2:
-        result.significance = Significance(verdict="not_tested", metric=spec.objectives[0].metric)
+        result.significance = Significance(verdict="not_tested", metric=objective.metric)
         fitted = train(best_experiment, trainer_job, prepared, fresh)
     else:
         best_as_base = best_experiment if not same_as_base else spec.base
-        retrained = retrain_both(spec, prepared, trainer_job, best_as_base,
-                                 on_run=lambda done, _: progress.confirming(done, runs))
-        result.significance = judge(retrained.base_scores, retrained.best_scores, spec.objectives[0],
+        retrained = retrain_both(spec, prepared, trainer_job, best_as_base, objective,
+                                 on_run=lambda done, _: progress.confirming(done, runs, trainings,
+                                                                            result.confirm_estimate_s))
+        result.significance = judge(retrained.base_scores, retrained.best_scores, objective,
                                     compared_on=retrained.compared_on)
         result.confirmed_value, result.confirmed_ci_low, result.confirmed_ci_high = (
             round(v, 6) for v in confirmed_interval(retrained.best_scores))
         fitted = (retrained.first_best_fit if retrained.compared_on == "seeds"
                   else train(best_experiment, trainer_job, prepared, fresh))
-    progress.confirming(runs, runs)
+    progress.confirming(runs, runs, trainings, result.confirm_estimate_s)
     # The fitted model carries its preprocessing (training rows' statistics): saved as preprocessing.json.
     save_model(fitted.loaded, job, checkpoint=MODEL_CHECKPOINT)
     job.add_artifact("best_experiment.json", "config", json.dumps(
@@ -225,7 +254,35 @@ def _confirm(spec: TuneHyperparamsSpec, prepared: PreparedData, job: JobContext,
     return fitted
 
 
+def _training_seconds(spec: TuneHyperparamsSpec, trials: list) -> float | None:
+    """Median seconds of one full training in this call's complete trials (a trial trains once per
+    seed and fold)."""
+    import statistics
+
+    durations = [t.duration.total_seconds() for t in trials if t.state.name == "COMPLETE" and t.duration]
+    if not durations:
+        return None
+    return statistics.median(durations) / (spec.seeds_per_trial * (spec.cv_folds or 1))
+
+
 # --- verdicts -------------------------------------------------------------------------------
+
+def _leak(prepared: PreparedData) -> Verdict | None:
+    """The label_leak verdict when it flags a feature."""
+    return next((v for v in prepared.verdicts if v.check == "label_leak" and v.status != "pass"), None)
+
+
+def _stop_on_label_copy(spec: TuneHyperparamsSpec, prepared: PreparedData) -> None:
+    """A feature that copies the label makes every trial score the copy: refuse to search on it."""
+    leak = _leak(prepared)
+    if leak is None or leak.status != "fail" or spec.allow_label_leak:
+        return
+    feature = leak.evidence.get("best_feature")
+    raise SpecError("base.data", f"the data audit failed label_leak: {leak.message} A search on it would only "
+                                 "measure the copy",
+                    f"drop {feature!r} (list the columns to keep in base.data.source.features), or set "
+                    "allow_label_leak=true to search anyway")
+
 
 def _sealed_verdict(prepared: PreparedData) -> Verdict:
     return Verdict(check="test_split_sealed", status="pass",
@@ -254,8 +311,12 @@ def _health_verdict(result: TuneHyperparamsResult, crashed_workers: int) -> Verd
                    message=f"{counts.complete} trials completed, {counts.pruned} pruned, {counts.failed} failed.")
 
 
-def _gap_verdict(fitted: FitResult) -> Verdict:
-    name = fitted.metric_name
+def _gap_verdict(fitted: FitResult, objective: Objective) -> Verdict:
+    """Train minus validation on the objective's metric when it is a higher-is-better task metric, else
+    on the task's headline one."""
+    name = objective.metric if objective.metric in fitted.train_metrics else fitted.metric_name
+    if name in MINIMIZED:
+        name = fitted.metric_name
     train_value, val_value = fitted.train_metrics[name], fitted.val_metrics[name]
     gap = train_value - val_value
     evidence = {"metric": name, "train": round(train_value, 4), "val": round(val_value, 4), "gap": round(gap, 4)}
@@ -316,10 +377,13 @@ def _boundary_verdicts(spec: TuneHyperparamsSpec, best_params: dict) -> list[Ver
 
 # --- pictures, curves, numbers, words -------------------------------------------------------
 
-def _write_plots(spec: TuneHyperparamsSpec, trials: list, result: TuneHyperparamsResult, job: JobContext,
-                 base_value: float | None) -> None:
-    maximize = spec.objectives[0].resolved_direction == "maximize"
-    job.add_artifact("tune_history.png", "plot", plots.history_png(trials, result.objectives[0], maximize, base_value))
+def _write_plots(spec: TuneHyperparamsSpec, objectives: list[Objective], task: str, trials: list,
+                 result: TuneHyperparamsResult, job: JobContext, base_value: float | None) -> None:
+    maximize = objectives[0].resolved_direction == "maximize"
+    # A pruned trial's value is its last pruning signal: drawn only when that is the objective itself.
+    comparable = pruning_signal(objectives[0], task) == ("val_metric", 1.0)
+    job.add_artifact("tune_history.png", "plot", plots.history_png(trials, result.objectives[0], maximize, base_value,
+                                                                   show_pruned=comparable))
     if result.importances:
         job.add_artifact("tune_importances.png", "plot", plots.importances_png(result.importances))
     if len(spec.objectives) == 2:
@@ -340,32 +404,37 @@ def _curves(trials: list, maximize: bool) -> dict[str, Curve]:
             "best_so_far": Curve.from_series(numbers, best, x_label="trial")}
 
 
-def _metrics(result: TuneHyperparamsResult, searched_s: float, total_s: float) -> dict[str, float]:
+def _metrics(result: TuneHyperparamsResult, searched_s: float, confirm_s: float, total_s: float) -> dict[str, float]:
     counts, s = result.counts, result.significance
     metrics = {"trials_total": counts.total, "trials_added": counts.added_by_this_call,
                "trials_complete": counts.complete, "trials_pruned": counts.pruned, "trials_failed": counts.failed,
-               "search_seconds": round(searched_s, 2), "total_seconds": round(total_s, 2)}
+               "search_seconds": round(searched_s, 2), "confirm_seconds": round(confirm_s, 2),
+               "confirm_to_search_ratio": round(confirm_s / searched_s, 3) if searched_s > 0 else 0.0,
+               "total_seconds": round(total_s, 2)}
     optional = {"best_value": result.best_value, "confirmed_value": result.confirmed_value,
                 "gain_over_base": s.gain if s else None, "p_value": s.p_value if s else None}
     metrics.update({k: round(float(v), 6) for k, v in optional.items() if v is not None})
     return {k: float(v) for k, v in metrics.items()}
 
 
-def _labels(spec: TuneHyperparamsSpec) -> list[str]:
-    return [f"{o.metric}, {o.resolved_direction}" for o in spec.objectives]
-
-
 def _maybe_round(value: float | None) -> float | None:
     return None if value is None else round(value, 6)
 
 
-def _summary(spec: TuneHyperparamsSpec, result: TuneHyperparamsResult, searched_s: float) -> str:
+def _summary(spec: TuneHyperparamsSpec, result: TuneHyperparamsResult, searched_s: float, confirm_s: float,
+             leak: Verdict | None) -> str:
     c = result.counts
-    first = (f"Ran {c.added_by_this_call} trials ({c.complete} complete, {c.pruned} pruned, {c.failed} failed in the "
-             f"study) with {spec.sampler}/{spec.pruner} on {spec.n_workers} worker(s) in {searched_s:.0f} s.")
+    warning = ""
+    if leak is not None:
+        warning = (f"Not to be trusted while feature {leak.evidence.get('best_feature')!r} is in the data: label_leak "
+                   f"{leak.status} (it alone scores {leak.evidence.get('best_score')}). ")
+    first = (warning + f"Ran {c.added_by_this_call} trials ({c.complete} complete, {c.pruned} pruned, {c.failed} "
+             f"failed in the study) with {spec.sampler}/{spec.pruner} on {spec.n_workers} worker(s) in "
+             f"{searched_s:.0f} s.")
     if result.best_trial is None:
         return first + " No trial completed, so there is no best configuration; see counts.failure_reasons."
-    second = (f" Best {spec.objectives[0].metric} {result.best_value:.4f} at trial {result.best_trial} "
+    metric = result.objectives[0].rsplit(",", 1)[0]
+    second = (f" Best {metric} {result.best_value:.4f} at trial #{result.best_trial} "
               f"({_describe(result.best_params)}).")
     s = result.significance
     if s is None or s.verdict == "not_tested":
@@ -374,7 +443,8 @@ def _summary(spec: TuneHyperparamsSpec, result: TuneHyperparamsResult, searched_
         word = {"better": "better than", "worse": "worse than", "not_significant": "not significantly better than"}
         third = (f" Retrained on {s.n} fresh {s.compared_on} it scores {result.confirmed_value:.4f}, "
                  f"{word[s.verdict]} the base (gain {s.gain:+.4f}, p={s.p_value:.2g}); saved as run "
-                 f"{result.best_run_id}.")
+                 f"{result.best_run_id}")
+        third += f" after {result.confirm_trainings} confirming trainings ({confirm_s:.0f} s)."
     return first + second + third
 
 

@@ -79,9 +79,12 @@ SearchParam = Annotated[FloatParam | IntParam | CategoricalParam, Field(discrimi
 
 # --- what is optimised --------------------------------------------------------------------
 
-ObjectiveMetric = Literal["val_metric", "val_loss", "param_count", "latency_ms"]
-DEFAULT_DIRECTIONS: dict[str, Literal["maximize", "minimize"]] = {
-    "val_metric": "maximize", "val_loss": "minimize", "param_count": "minimize", "latency_ms": "minimize"}
+CLASSIFICATION_METRICS = ("accuracy", "balanced_accuracy", "macro_f1", "log_loss", "roc_auc")
+REGRESSION_METRICS = ("r2", "rmse", "mae")
+MODEL_METRICS = ("param_count", "latency_ms")  # measured on the trained model, not per epoch
+ObjectiveMetric = Literal["val_metric", "accuracy", "balanced_accuracy", "macro_f1", "log_loss", "roc_auc", "r2",
+                          "rmse", "mae", "val_loss", "param_count", "latency_ms"]
+MINIMIZED = frozenset({"log_loss", "rmse", "mae", "val_loss", "param_count", "latency_ms"})
 
 
 class Objective(_Strict):
@@ -89,15 +92,24 @@ class Objective(_Strict):
 
     metric: ObjectiveMetric = Field(
         default="val_metric",
-        description="val_metric: the task's validation metric (accuracy for classification, r2 for regression; "
-                    "higher is better). val_loss: validation loss. param_count: trainable parameters. "
-                    "latency_ms: median CPU forward time of one row on the trained model.")
+        description="val_metric (default): the metric the data calls for: balanced_accuracy when the data audit "
+                    "finds class imbalance, else accuracy; r2 for regression. Or name one: accuracy, "
+                    "balanced_accuracy, macro_f1, log_loss, roc_auc (two classes); r2, rmse, mae (regression); "
+                    "val_loss; param_count (trainable parameters); latency_ms (median CPU forward time of one "
+                    "row). Results name the metric used, e.g. 'val balanced_accuracy, maximize'.")
     direction: Literal["maximize", "minimize"] | None = Field(
-        default=None, description="Default: maximize val_metric, minimize the others.")
+        default=None, description="Default: minimize log_loss, rmse, mae, val_loss, param_count and latency_ms; "
+                                  "maximize the others.")
 
     @property
     def resolved_direction(self) -> Literal["maximize", "minimize"]:
-        return self.direction or DEFAULT_DIRECTIONS[self.metric]
+        return self.direction or ("minimize" if self.metric in MINIMIZED else "maximize")
+
+    @property
+    def label(self) -> str:
+        """e.g. 'val balanced_accuracy, maximize'."""
+        where = "" if self.metric in (*MODEL_METRICS, "val_loss") else "val "
+        return f"{where}{self.metric}, {self.resolved_direction}"
 
 
 class TuneHyperparamsSpec(ToolSpec):
@@ -149,6 +161,11 @@ class TuneHyperparamsSpec(ToolSpec):
         description="Where the study lives. Default: a journal file <workspace>/studies/<study_name>.journal. A "
                     "'.journal' path inside the workspace, or an RDB URL (postgresql://user:pw@host/db, "
                     "sqlite:///file.db) when workers on several machines share the study.")
+    allow_label_leak: bool = Field(
+        default=False, description="The search stops before any trial when the data audit finds a feature that "
+                                   "copies the label (label_leak fail): its scores would only measure the copy. "
+                                   "Drop the column (base.data.source.features lists the ones to keep), or set "
+                                   "true to search anyway; the summary then says the result is not to be trusted.")
     significance_seeds: int = Field(default=5, ge=0, le=30,
                                     description="Seeds (or the CV folds) on which the best and the base "
                                                 "configuration are both retrained for the paired significance "
@@ -221,7 +238,8 @@ class TuneHyperparamsResult(ToolResult):
     study_name: str | None = Field(default=None, description="Pass it back (with the same storage) to extend the "
                                                              "study, or to `ml-expert worker --study-name`.")
     storage: str | None = Field(default=None, description="Where the study lives (passwords hidden).")
-    objectives: list[str] = Field(default_factory=list, description="e.g. ['val_metric (accuracy), maximize'].")
+    objectives: list[str] = Field(default_factory=list, description="The metrics optimised, named: e.g. "
+                                                                              "['val balanced_accuracy, maximize'].")
     best_trial: int | None = None
     best_params: dict[str, Choice] = Field(default_factory=dict)
     best_value: float | None = Field(default=None, description="The search's best value of the first objective; "
@@ -238,6 +256,11 @@ class TuneHyperparamsResult(ToolResult):
     importances: dict[str, float] = Field(default_factory=dict,
                                           description="Share of the objective's variation each parameter explains.")
     significance: Significance | None = None
+    confirm_trainings: int | None = Field(default=None, description="Full trainings the confirmation ran (best and "
+                                                                    "base on every seed or fold).")
+    confirm_estimate_s: float | None = Field(default=None, description="Its cost as stated before it started: "
+                                                                       "trainings x the median complete trial's "
+                                                                       "time per training.")
     best_run_id: str | None = Field(default=None, description="Run holding the best configuration retrained on the "
                                                               "train split: use {'kind': 'run', 'run_id': ...} as a "
                                                               "model in profile_inference and later tools.")

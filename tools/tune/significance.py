@@ -41,25 +41,34 @@ def significance_runs(spec: TuneHyperparamsSpec, prepared: PreparedData) -> tupl
 
 
 def confirm_runs(spec: TuneHyperparamsSpec) -> int:
-    """Trainings after the search: the paired runs (one per unit), or the one that saves the model."""
+    """Steps of the confirmation: the paired units (one per unit), or the one training that saves the model."""
     if spec.significance_seeds < 2:
         return 1
     return spec.cv_folds + 1 if spec.cv_folds is not None else spec.significance_seeds
 
 
+def confirm_trainings(spec: TuneHyperparamsSpec, *, same_as_base: bool) -> int:
+    """Full trainings the confirmation costs: best and base on every unit (once when they are the same
+    configuration), plus the saved model's own training when the units are CV folds."""
+    if spec.significance_seeds < 2:
+        return 1
+    units = spec.cv_folds if spec.cv_folds is not None else spec.significance_seeds
+    return units * (1 if same_as_base else 2) + (1 if spec.cv_folds is not None else 0)
+
+
 def retrain_both(spec: TuneHyperparamsSpec, prepared: PreparedData, job: JobContext, best: ExperimentSpec,
-                 *, on_run=lambda done, total: None) -> Retrained:
+                 objective: Objective, *, on_run=lambda done, total: None) -> Retrained:
+    """``objective``: the first one, concrete (see ``objective.concrete_objectives``)."""
     runs, compared_on = significance_runs(spec, prepared)
-    objective = spec.objectives[0]
     scores: dict[str, list[float]] = {"base": [], "best": []}
     first_best_fit = None
     same = best == spec.base  # an A/A comparison: one training per unit is both arms
     for i, run in enumerate(runs):
         val_X = (run.rows[1] if run.rows else prepared.splits.val).X
-        result = train(best, job, prepared, run)
+        result = train(best, job, prepared, run, epoch_train_metric=False)  # only the final scores count
         scores["best"].append(objective_values(result, [objective], val_X)[0])
         first_best_fit = first_best_fit or result
-        base = result if same else train(spec.base, job, prepared, run)
+        base = result if same else train(spec.base, job, prepared, run, epoch_train_metric=False)
         scores["base"].append(objective_values(base, [objective], val_X)[0])
         on_run(i + 1, len(runs))
     return Retrained(scores["base"], scores["best"], compared_on, first_best_fit)

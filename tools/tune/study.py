@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ml_expert.tools.errors import SpecError
-from ml_expert.tools.tune.schema import TuneHyperparamsSpec
+from ml_expert.tools.tune.schema import MODEL_METRICS, TuneHyperparamsSpec
 from ml_expert.tools.tune.space import grid
 
 SPEC_ATTR = "ml_expert.spec"
@@ -229,7 +229,7 @@ def check_sampler(spec: TuneHyperparamsSpec) -> None:
 def prunes(spec: TuneHyperparamsSpec) -> bool:
     """Pruning needs one objective with per-epoch values (Optuna cannot prune multi-objective studies)."""
     return (spec.pruner != "none" and len(spec.objectives) == 1
-            and spec.objectives[0].metric in ("val_metric", "val_loss"))
+            and spec.objectives[0].metric not in MODEL_METRICS)
 
 
 def make_pruner(spec: TuneHyperparamsSpec):
