@@ -406,3 +406,56 @@ def test_a_seed_out_of_the_generators_range_names_its_field(spec, where):
         DataSpec.model_validate(spec)
     (error,) = caught.value.errors()
     assert error["loc"] == where and error["type"] in ("greater_than_equal", "less_than_equal")
+
+
+# --- memory: what cannot fit is refused before it runs, with the estimate ------------------------
+
+@pytest.fixture
+def machine_with_64_gib(monkeypatch):
+    """Estimates are compared with what the job may allocate; pin that, so the refusals do not
+    depend on the machine running the tests."""
+    import ml_expert.tools.memory as memory
+
+    monkeypatch.setattr(memory, "available_bytes", lambda: 64 * 2 ** 30)
+
+
+def test_synthetic_data_too_big_for_memory_is_refused(tmp_path, machine_with_64_gib):
+    from ml_expert.tools.data.prepare import prepare_data
+    from ml_expert.tools.data.spec import DataSpec
+
+    spec = DataSpec.model_validate({"source": {"kind": "synthetic", "n_samples": 1_000_000, "n_features": 10_000}})
+    with pytest.raises(SpecError) as caught:
+        prepare_data(spec, JobContext.local(tmp_path))
+    assert caught.value.field == "data.source.n_samples"
+    assert caught.value.problem == ("1,000,000 rows x 10,000 features needs about 186.3 GiB of memory, and this job "
+                                    "has 64.0 GiB available")
+
+
+def _architecture(tmp_path, **raw):
+    from ml_expert.tools.architecture.run import implement_architecture
+    from ml_expert.tools.architecture.schema import ImplementArchitectureSpec
+
+    return implement_architecture(ImplementArchitectureSpec.model_validate(raw), JobContext.local(tmp_path))
+
+
+def test_a_param_budget_too_big_for_memory_is_refused_before_fitting(tmp_path, machine_with_64_gib):
+    model = {"kind": "builtin", "family": "mlp", "input": {"kind": "tabular", "num_features": 64},
+             "output": {"kind": "classes", "num_classes": 10}}
+    with pytest.raises(SpecError) as caught:
+        _architecture(tmp_path, model=model, param_budget=100_000_000_000)
+    assert caught.value.field == "param_budget"
+    assert "100,000,000,000 parameters (fp32 weights and gradients) needs about 745.1 GiB" in caught.value.problem
+    assert "64.0 GiB available" in caught.value.problem
+
+
+def test_an_image_too_big_for_the_checks_is_refused_with_the_activation_estimate(tmp_path, machine_with_64_gib):
+    model = {"kind": "builtin", "family": "cnn", "input": {"kind": "image", "channels": 3, "height": 4096,
+                                                           "width": 4096},
+             "output": {"kind": "classes", "num_classes": 10}}
+    with pytest.raises(SpecError) as caught:
+        _architecture(tmp_path, model=model)
+    assert caught.value.field == "model.input"
+    assert "a training step at check_batch_size 16 on input [3, 4096, 4096]" in caught.value.problem
+    assert "activations 195.0 GiB" in caught.value.problem and "64.0 GiB available" in caught.value.problem
+    small = {**model, "input": {"kind": "image", "channels": 3, "height": 32, "width": 32}}
+    assert _architecture(tmp_path, model=small, batch_size=8).param_count > 0

@@ -12,6 +12,9 @@ from pathlib import Path
 from ml_expert.tools.errors import SpecError
 
 GIB = 2 ** 30
+# Bytes each table cell costs while a dataset loads: the float64 values read or generated, and the
+# float32 copies Table.build makes of them, all alive at once.
+TABLE_BYTES_PER_CELL = 8 + 4 + 4 + 4
 
 
 def _proc_kib(path: str, key: str) -> int | None:

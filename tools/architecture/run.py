@@ -22,7 +22,13 @@ from ml_expert.tools.job import JobContext
 from ml_expert.tools.measure.cpu_load import busy_fraction, contention_verdict, resolve_threads
 from ml_expert.tools.measure.flops import FlopCount
 from ml_expert.tools.measure.memory import ActivationMemory
-from ml_expert.tools.models.budget import Fit, count_parameters, fit_family, fit_integer_argument
+from ml_expert.tools.models.budget import (
+    Fit,
+    count_parameters,
+    fit_family,
+    fit_integer_argument,
+    refuse_model_over_memory,
+)
 from ml_expert.tools.models.load import (
     INIT_CHECKPOINT,
     LoadedModel,
@@ -136,6 +142,9 @@ def _build(spec: ImplementArchitectureSpec, job: JobContext) -> tuple[LoadedMode
     if spec.param_budget is not None:
         fit = fit_family(get_family(ref.family), given, io, spec.param_budget, spec.tolerance)
         given = {**given, **fit.chosen}
+    family = get_family(ref.family)
+    refuse_model_over_memory(lambda: family.build(family.hyperparameters(given, io)), io, spec.check_batch_size,
+                             "check_batch_size", "param_budget" if fit else "model")
     job.seed_everything(spec.seed)
     return build_builtin(ref.family, given, io, "model"), fit, prepared
 

@@ -19,13 +19,10 @@ from ml_expert.tools.data.spec import FileSource
 from ml_expert.tools.data.table import Table
 from ml_expert.tools.data.targets import encode_target
 from ml_expert.tools.errors import SpecError
-from ml_expert.tools.memory import human_bytes, refuse_unless_it_fits
+from ml_expert.tools.memory import TABLE_BYTES_PER_CELL, human_bytes, refuse_unless_it_fits
 
 TABLE_SUFFIXES = (".csv", ".parquet", ".pq")
 ACCEPTED_FORMATS = "a .csv, .parquet (.pq), .npy or .npz file"
-# Bytes each table cell costs while loading: pandas' float64 frame, the float64 matrix taken from
-# it and the float32 Table all exist at once.
-TABLE_BYTES_PER_CELL = 8 + 8 + 4
 NUMPY_ACCEPTED = "an .npy/.npz file of numeric arrays saved without pickling (np.save / np.savez)"
 
 

@@ -9,10 +9,14 @@ import numpy as np
 from ml_expert.tools.data.spec import SyntheticSource
 from ml_expert.tools.data.table import Table
 from ml_expert.tools.errors import SpecError
+from ml_expert.tools.memory import TABLE_BYTES_PER_CELL, refuse_unless_it_fits
 
 
 def generate(source: SyntheticSource, field: str = "data.source") -> Table:
     """Rows from make_classification / make_regression, then seeded label noise."""
+    refuse_unless_it_fits(f"{field}.n_samples", source.n_samples * source.n_features * TABLE_BYTES_PER_CELL,
+                          f"{source.n_samples:,} rows x {source.n_features:,} features",
+                          "fewer n_samples or n_features")
     rng = np.random.default_rng(source.seed)
     n_informative = source.n_informative or max(1, source.n_features // 2)
     if source.task == "regression":

@@ -15,12 +15,15 @@ from typing import Any
 import torch
 from torch import nn
 
+from ml_expert.tools.memory import human_bytes, refuse_unless_it_fits
 from ml_expert.tools.models.io import ModelIO
 from ml_expert.tools.models.registry import Family
 
 MAX_WIDTH = 65_536
 MAX_DEPTH = 64
 MAX_SCALE = 1 << 24
+# A checked model holds fp32 weights and, after the backward pass of the checks, fp32 gradients.
+TRAINING_BYTES_PER_PARAM = 4 + 4
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,54 @@ def count_parameters(module: nn.Module) -> int:
 def meta_parameter_count(build: Callable[[], nn.Module]) -> int:
     with torch.device("meta"):
         return count_parameters(build())
+
+
+def refuse_budget_over_memory(budget: int, field: str = "param_budget") -> None:
+    """A budget whose weights and gradients alone cannot fit is refused before any model is built."""
+    refuse_unless_it_fits(field, budget * TRAINING_BYTES_PER_PARAM,
+                          f"a model of {budget:,} parameters (fp32 weights and gradients)",
+                          "a smaller param_budget")
+
+
+def meta_training_bytes(build: Callable[[], nn.Module], io: ModelIO, batch_size: int) -> tuple[int, int] | None:
+    """(weights and gradients, activations) of one training step at ``batch_size``, in bytes, from a
+    forward pass on the meta device: shapes only, nothing allocated. Activations are the outputs
+    of every leaf module, which is about what autograd keeps for the backward pass. None when the
+    model cannot run on the meta device (some factories fill weights from real data)."""
+    activations = 0
+
+    def count(module, inputs, output) -> None:
+        nonlocal activations
+        tensors = output if isinstance(output, tuple | list) else (output,)
+        activations += sum(t.numel() * t.element_size() for t in tensors if isinstance(t, torch.Tensor))
+
+    try:
+        with torch.device("meta"):
+            model = build()
+            hooks = [m.register_forward_hook(count) for m in model.modules() if not any(m.children())]
+            model(io.example_input(batch_size))
+    except Exception:  # any failure only means no estimate; the real build reports its own errors
+        return None
+    for hook in hooks:
+        hook.remove()
+    weights = sum(p.numel() for p in model.parameters()) * TRAINING_BYTES_PER_PARAM
+    return weights, activations
+
+
+def refuse_model_over_memory(build: Callable[[], nn.Module], io: ModelIO, batch_size: int, batch_field: str,
+                             size_field: str) -> None:
+    """Refuse a model whose training step at ``batch_size`` cannot fit, naming the field that drives it:
+    ``model.input`` when activations dominate, else ``size_field`` (the budget or the model)."""
+    estimate = meta_training_bytes(build, io, batch_size)
+    if estimate is None:
+        return
+    weights, activations = estimate
+    field = "model.input" if activations > weights else size_field
+    refuse_unless_it_fits(
+        field, weights + activations,
+        f"a training step at {batch_field} {batch_size} on input {list(io.input_shape)} (weights and gradients "
+        f"{human_bytes(weights)}, activations {human_bytes(activations)})",
+        f"a smaller input, a smaller model or a smaller {batch_field}")
 
 
 class _CountedSearch:
@@ -91,6 +142,7 @@ def fit_family(family: Family, given: dict[str, Any], io: ModelIO, budget: int, 
     Knobs the agent gave stay fixed. Transformers pick depth so width/depth stays near the
     family's aspect ratio (64, as in GPT-2 small: 768/12), then width for that depth.
     """
+    refuse_budget_over_memory(budget)
     search = _CountedSearch(lambda knobs: meta_parameter_count(
         lambda: family.build(family.hyperparameters({**given, **knobs}, io))))
     defaults = family.hyperparameters(given, io)
@@ -163,6 +215,7 @@ def _best_width(count_at: Callable[[int], int], budget: int, tolerance: float, s
 def fit_integer_argument(count_at: Callable[[int], int], budget: int, tolerance: float, multiple: int,
                          name: str) -> Fit:
     """Fit one integer factory argument (code mode's ``scale_arg``) to ``budget`` parameters."""
+    refuse_budget_over_memory(budget)
     counts: dict[int, int] = {}
 
     def counted(value: int) -> int:
