@@ -281,3 +281,36 @@ def test_the_default_memory_limit_splits_the_machine_between_workers(tmp_path):
     from ml_expert.options import gibibytes
 
     assert gibibytes("1.5") == 3 * 2**29
+
+
+class BrokenExecutor:
+    async def start(self, request, log_path):
+        raise OSError(24, "Too many open files")
+
+
+async def test_a_worker_that_cannot_start_fails_its_job_and_the_server_answers(config):
+    server = build_server(config, catalog=[MISBEHAVE], executor=BrokenExecutor())
+    async with Client(server, mode="legacy") as client:
+        result = await client.call_tool("misbehave", {"spec": {"act": "dump_env"}})
+        assert result.is_error and "the server could not run this job (OSError: [Errno 24] Too many open files)" \
+            in result.content[0].text
+        await assert_server_answers(client)
+        job = await only_job(client)
+        assert job["status"] == "failed"
+    store = Store(config.database)
+    assert store.get_run(job["run_id"])["status"] == "failed" and store.integrity() == "ok"
+    store.close()
+
+
+def test_after_garbage_on_the_channel_a_stdio_server_still_exits_on_stdin_eof(config):
+    peer = StdioPeer(config.workspace)
+    try:
+        answer = peer.request("tools/call", {"name": "misbehave", "arguments": {
+            "spec": {"act": "garbage", "line": "this is not json"}, "wait_s": 30}})
+        assert answer["isError"] and "the worker sent a malformed event" in answer["content"][0]["text"]
+        assert peer.request("ping", {}) == {}
+        peer.process.stdin.close()
+        assert peer.process.wait(timeout=20) == 0
+    finally:
+        peer.process.kill()
+        peer.process.wait(timeout=10)

@@ -158,9 +158,16 @@ class JobManager:
     # The life of one job
 
     async def _run(self, job: Job, entry: ToolEntry, spec: ToolSpec) -> None:
-        with job.scope:
-            async with self._slots:
-                await self._execute(job, entry, spec)
+        try:
+            with job.scope:
+                async with self._slots:
+                    await self._execute(job, entry, spec)
+        except Exception as error:  # noqa: BLE001 — a fault while running one job fails that job, never the server
+            job.status, job.error_kind = "failed", "crash"
+            job.error = f"the server could not run this job ({type(error).__name__}: {error}); its records are kept"
+            with anyio.CancelScope(shield=True):
+                if job.handle is not None:
+                    await job.handle.kill()
         if job.status not in FINAL_STATUSES:  # never started: cancelled, or the server stopped
             job.status = "interrupted" if self._stopping else "cancelled"
             job.error = f"{job.status} before it started"
