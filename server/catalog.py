@@ -7,6 +7,8 @@ from ml_expert.tool_entry import ToolEntry
 from ml_expert.tools.architecture.schema import ImplementArchitectureResult, ImplementArchitectureSpec
 from ml_expert.tools.audit.schema import AuditDataResult, AuditDataSpec
 from ml_expert.tools.diagnose.schema import DiagnoseTrainingResult, DiagnoseTrainingSpec
+from ml_expert.tools.drift.schema import CheckDriftResult, CheckDriftSpec
+from ml_expert.tools.export.schema import ExportModelResult, ExportModelSpec
 from ml_expert.tools.profile.schema import ProfileInferenceResult, ProfileInferenceSpec
 from ml_expert.tools.train.schema import TrainModelResult, TrainModelSpec
 from ml_expert.tools.tune.schema import TuneHyperparamsResult, TuneHyperparamsSpec
@@ -84,5 +86,29 @@ CATALOG: list[ToolEntry] = [
         spec_model=TrainModelSpec,
         result_model=TrainModelResult,
         function="ml_expert.tools.train.run:train_model",
+    ),
+    ToolEntry(
+        name="export_model",
+        title="Export a model",
+        description=(
+            "Package an evaluated run for serving: model.pt2 and model.onnx with the preprocessing folded in, "
+            "each checked against the checkpoint on validation rows; preprocessing.json; a model card; a drift "
+            "reference. Refuses a run never evaluated on the test split unless draft."
+        ),
+        spec_model=ExportModelSpec,
+        result_model=ExportModelResult,
+        function="ml_expert.tools.export.run:export_model",
+    ),
+    ToolEntry(
+        name="check_drift",
+        title="Check drift",
+        description=(
+            "Compare a production batch (file under the roots, labels optional) with an exported model's "
+            "training data: per-feature tests corrected for multiple testing, a domain-classifier AUC, "
+            "prediction drift, performance on labels. Recommends retrain, investigate or fine."
+        ),
+        spec_model=CheckDriftSpec,
+        result_model=CheckDriftResult,
+        function="ml_expert.tools.drift.run:check_drift",
     ),
 ]

@@ -63,6 +63,9 @@ def main(argv: list[str] | None = None) -> None:
     from ml_expert.tools.tune.worker_cli import build_parser as worker_arguments  # stdlib only: no torch
 
     worker_arguments(commands.add_parser("worker", help="Join a tune_hyperparams study and run its trials."))
+    from ml_expert.drift_command import add_parser as drift_arguments  # stdlib only: no torch
+
+    drift_arguments(commands, DEFAULT_WORKSPACE)
     args = parser.parse_args(argv)
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING)
     if args.command == "worker":
@@ -75,6 +78,10 @@ def main(argv: list[str] | None = None) -> None:
         run_demo(args.workspace)
     elif args.command == "call":
         _call(parser, args)
+    elif args.command == "check-drift":
+        from ml_expert.drift_command import run as check_drift
+
+        sys.exit(check_drift(parser, args))
     else:
         _serve(parser, args)
 

@@ -162,3 +162,31 @@ def test_check_drift_names_missing_columns_and_unknown_labels(trained, draft_exp
     with pytest.raises(SpecError, match=r"target: new_label.csv has labels the model does not know: \['9'\]"):
         check_drift(CheckDriftSpec(batch="new_label.csv", target="target", run_id=export_job.run_id),
                     JobContext.local(root, roots=[root]))
+
+
+def drift_command(trained, draft_export, batch: str, *extra: str):
+    import subprocess
+    import sys
+
+    root, _, _ = trained
+    _, export_job = draft_export
+    return subprocess.run([sys.executable, "-m", "ml_expert", "check-drift", "--package", str(export_job.run_dir),
+                           "--workspace", str(root / "cli-workspace"), *extra, str(root / batch)],
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_the_check_drift_command_exits_non_zero_on_drift(trained, draft_export):
+    root, csv, _ = trained
+    shifted = drift_command(trained, draft_export, batch_csv(root, csv, "cli_shifted.csv", shift_sd=2.0))
+    assert shifted.returncode in (3, 4), shifted.stderr
+    assert shifted.stdout.startswith(("INVESTIGATE: ", "RETRAIN: "))
+    # 178 rows a side: the KS test decides (above 1000 rows, the Wasserstein distance would)
+    assert "drifted color_intensity: ks" in shifted.stdout and "[warn] feature_drift" in shifted.stdout
+
+
+@pytest.mark.slow
+def test_the_check_drift_command_exits_zero_when_fine(trained, draft_export):
+    root, csv, _ = trained
+    fine = drift_command(trained, draft_export, batch_csv(root, csv, "cli_same.csv"), "--target", "target")
+    assert fine.returncode == 0 and fine.stdout.startswith("FINE: "), fine.stdout + fine.stderr
+    assert "[pass] performance" in fine.stdout
