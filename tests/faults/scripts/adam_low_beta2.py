@@ -1,0 +1,32 @@
+"""Wine MLP trained with a custom-configured Adam."""
+
+import torch
+from sklearn.datasets import load_wine
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler
+from torch import nn
+
+torch.manual_seed(36)
+X, y = load_wine(return_X_y=True)
+X_train, X_val, y_train, y_val = train_test_split(X, y, test_size=0.3, random_state=36, stratify=y)
+scaler = StandardScaler().fit(X_train)
+X_train = torch.tensor(scaler.transform(X_train), dtype=torch.float32)
+X_val = torch.tensor(scaler.transform(X_val), dtype=torch.float32)
+y_train, y_val = torch.tensor(y_train), torch.tensor(y_val)
+
+model = nn.Sequential(nn.Linear(13, 64), nn.ReLU(), nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 3))
+optimizer = torch.optim.Adam(model.parameters(), lr=1e-2, betas=(0.99, 0.5))
+criterion = nn.CrossEntropyLoss()
+for epoch in range(20):
+    perm = torch.randperm(len(X_train))
+    for i in range(0, len(perm), 16):
+        idx = perm[i:i + 16]
+        optimizer.zero_grad()
+        loss = criterion(model(X_train[idx]), y_train[idx])
+        loss.backward()
+        optimizer.step()
+    if epoch % 4 == 3:
+        with torch.no_grad():
+            logits = model(X_val)
+        print(f"epoch {epoch + 1}: loss {loss.item():.3f} val loss {criterion(logits, y_val).item():.3f} "
+              f"val acc {(logits.argmax(1) == y_val).float().mean().item():.3f}")
