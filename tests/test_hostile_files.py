@@ -459,3 +459,36 @@ def test_an_image_too_big_for_the_checks_is_refused_with_the_activation_estimate
     assert "activations 195.0 GiB" in caught.value.problem and "64.0 GiB available" in caught.value.problem
     small = {**model, "input": {"kind": "image", "channels": 3, "height": 32, "width": 32}}
     assert _architecture(tmp_path, model=small, batch_size=8).param_count > 0
+
+
+# --- diagnose_training history logs --------------------------------------------------------------
+
+def _read_history(tmp_path: Path, name: str):
+    from ml_expert.tools.diagnose.history import read_history
+    from ml_expert.tools.diagnose.schema import HistoryMode
+
+    return read_history(HistoryMode(path=name), JobContext.local(tmp_path / "ws", roots=[tmp_path]))
+
+
+@pytest.mark.parametrize(("name", "content", "words"), [
+    ("deep.json", "[" * 50_000 + "]" * 50_000, "nests too deeply"),
+    ("deep.jsonl", '{"loss": 1}\n{"loss": ' + "[" * 50_000 + "]" * 50_000 + "}\n", "a JSON line nests too deeply"),
+    ("latin1.csv", b"epoch,loss,caf\xe9\n1,0.5,1\n", "not UTF-8 text"),
+    ("letters.csv", "epoch,loss,val_loss\n1,0.9,1.0\n2,0.8,1.1\n3,x,1.2\n", "row 3, column 'loss' holds 'x', not a number"),
+    ("letters.json", '[{"epoch": 1, "loss": 0.9}, {"epoch": 2, "loss": "x"}]', "row 2, column 'loss' holds 'x'"),
+])
+def test_broken_history_logs_name_the_field_and_the_row(tmp_path, name, content, words):
+    if isinstance(content, bytes):
+        (tmp_path / name).write_bytes(content)
+    else:
+        (tmp_path / name).write_text(content)
+    with pytest.raises(SpecError) as caught:
+        _read_history(tmp_path, name)
+    assert caught.value.field == "mode.path"
+    assert words in caught.value.problem
+
+
+def test_empty_cells_in_a_history_are_gaps_not_errors(tmp_path):
+    (tmp_path / "gaps.csv").write_text("step,loss,val_loss\n1,0.9,\n2,0.8,\n3,0.7,1.0\n")
+    trace = _read_history(tmp_path, "gaps.csv")
+    assert trace.losses == [0.9, 0.8, 0.7]

@@ -37,6 +37,7 @@ def read_history(mode: HistoryMode, job: JobContext) -> Trace:
     path = resolve_under_roots("mode.path", mode.path, job.roots)
     rows = _read_rows(path)
     columns = _columns(rows)
+    _refuse_non_numbers(rows, columns)
     if "train_loss" not in columns and "val_loss" not in columns and "val_metric" not in columns:
         found = sorted({k for row in rows for k in row})[:20]
         raise SpecError("mode.path", f"no loss or metric column found among {found}",
@@ -80,6 +81,18 @@ def _number(value: Any) -> float | None:
     return number if not math.isnan(number) or str(value).lower() == "nan" else None
 
 
+def _refuse_non_numbers(rows: list[dict[str, Any]], columns: dict[str, str]) -> None:
+    """A curve value that is there but is no number (a loss of "x") is an error, not a gap: skipping
+    it would diagnose a different curve than the one logged. Empty cells are gaps."""
+    for i, row in enumerate(rows):
+        for name in columns.values():
+            value = row.get(name)
+            if value not in (None, "") and _number(value) is None:
+                raise SpecError("mode.path", f"row {i + 1}, column {name!r} holds {str(value)[:40]!r}, not a number",
+                                "numbers (or an empty cell for a missing value) in every loss, metric, step and "
+                                "epoch column")
+
+
 def _fill(trace: Trace, rows: list[dict[str, Any]], columns: dict[str, str]) -> None:
     def get(row: dict[str, Any], ours: str) -> float | None:
         return _number(row.get(columns[ours])) if ours in columns else None
@@ -120,7 +133,10 @@ def _read_rows(path: Path) -> list[dict[str, Any]]:
     if path.is_dir():
         return _wandb_rows(path)
     suffix = path.suffix.lower()
-    text = path.read_text()
+    try:
+        text = path.read_text()
+    except UnicodeDecodeError as error:
+        raise SpecError("mode.path", f"{path.name} is not UTF-8 text: {error}", ACCEPTED) from None
     if suffix == ".csv":
         return [dict(row) for row in csv.DictReader(text.splitlines())]
     if suffix in (".json", ".jsonl"):
@@ -136,6 +152,10 @@ def _json_rows(text: str) -> list[dict[str, Any]]:
             return [json.loads(line) for line in text.splitlines() if line.strip()]
         except json.JSONDecodeError as error:
             raise SpecError("mode.path", f"not valid JSON or JSON lines: {error}", ACCEPTED) from error
+        except RecursionError:
+            raise SpecError("mode.path", "a JSON line nests too deeply to read", ACCEPTED) from None
+    except RecursionError:  # json gives up on thousands of nested brackets
+        raise SpecError("mode.path", "the JSON nests too deeply to read (thousands of levels)", ACCEPTED) from None
     if isinstance(data, dict) and "history" in data:
         data = data["history"]
     if isinstance(data, dict):  # column -> list of values
