@@ -8,6 +8,7 @@ from ml_expert.tools.architecture.schema import ImplementArchitectureResult, Imp
 from ml_expert.tools.audit.schema import AuditDataResult, AuditDataSpec
 from ml_expert.tools.diagnose.schema import DiagnoseTrainingResult, DiagnoseTrainingSpec
 from ml_expert.tools.drift.schema import CheckDriftResult, CheckDriftSpec
+from ml_expert.tools.evaluate.schema import EvaluateModelResult, EvaluateModelSpec
 from ml_expert.tools.export.schema import ExportModelResult, ExportModelSpec
 from ml_expert.tools.profile.schema import ProfileInferenceResult, ProfileInferenceSpec
 from ml_expert.tools.train.schema import TrainModelResult, TrainModelSpec
@@ -86,6 +87,19 @@ CATALOG: list[ToolEntry] = [
         spec_model=TrainModelSpec,
         result_model=TrainModelResult,
         function="ml_expert.tools.train.run:train_model",
+    ),
+    ToolEntry(
+        name="evaluate_model",
+        title="Evaluate on the sealed test split",
+        description=(
+            "The one look at a run's sealed test split, recorded in the ledger (a repeat for the same lineage is "
+            "refused unless reevaluate=true, then flagged): metrics with bootstrap intervals, confusion matrix, "
+            "per-class scores, calibration, slices, baselines and another run compared by paired tests, "
+            "optional k-fold CV."
+        ),
+        spec_model=EvaluateModelSpec,
+        result_model=EvaluateModelResult,
+        function="ml_expert.tools.evaluate.run:evaluate_model",
     ),
     ToolEntry(
         name="export_model",

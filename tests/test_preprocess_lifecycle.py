@@ -50,3 +50,30 @@ def test_profile_checks_parity_on_real_validation_rows_through_the_preprocessing
     parity = next(v.parity for v in result.variants if v.variant == "eager")
     assert parity.inputs == "validation rows" and parity.metric_name == "accuracy"
     assert parity.reference_metric == pytest.approx(val_accuracy, abs=1e-4)
+
+
+def test_evaluate_scores_the_tuned_model_through_its_preprocessing(tuned):
+    from ml_expert.tools.data.prepare import prepare_data
+    from ml_expert.tools.evaluate.predict import answer
+    from ml_expert.tools.evaluate.run import evaluate_model
+    from ml_expert.tools.evaluate.schema import EvaluateModelSpec
+    from ml_expert.tools.models.load import load_run
+
+    workspace, root, run_id, val_accuracy = tuned
+    job = JobContext.local(workspace, roots=[root], tool="evaluate_model")
+    loaded = load_run(run_id, job)
+    prepared = prepare_data(_fitted_data(loaded), job)
+    val = prepared.splits.val
+    # evaluate_model's own path from rows in the data's units to answers keeps the validation score
+    columns = loaded.preprocessing.column_order(prepared.table.feature_names, "data")
+    assert float((answer(loaded, loaded.preprocessing, val.X, columns).predictions == val.y).mean()) == (
+        pytest.approx(val_accuracy, abs=1e-4))
+    result = evaluate_model(EvaluateModelSpec.model_validate({"run_id": run_id, "baselines": False,
+                                                              "bootstrap_resamples": 200}), job)
+    assert result.metrics["test_accuracy"] > 0.85 and result.test_rows == 27
+
+
+def _fitted_data(loaded):
+    from ml_expert.tools.data.spec import DataSpec
+
+    return DataSpec.model_validate(loaded.preprocessing.fitted_on["data"])

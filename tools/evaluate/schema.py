@@ -1,0 +1,84 @@
+"""evaluate_model: spec and result. Pydantic only: the server imports this for schemas."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from ml_expert.tools.data.spec import DataSpec
+from ml_expert.tools.envelope import ToolResult
+from ml_expert.tools.spec import ToolSpec
+
+MAX_CLASSES_LISTED = 20
+MAX_SLICES_LISTED = 40
+
+
+class EvaluateModelSpec(ToolSpec):
+    """Open the sealed test split once for a run and report what it scores, with uncertainty."""
+
+    run_id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=128,
+                        description="A run with a trained model (train_model, tune_hyperparams).")
+    data: DataSpec | None = Field(default=None, description="Default: the data the run was trained on.")
+    reevaluate: bool = Field(default=False, description="Look again although this lineage already opened this "
+                                                        "test split; the result is flagged.")
+    compare_run_id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=128,
+                                       description="Another run to compare on the same test rows (paired test).")
+    slice_features: list[str] = Field(default_factory=list, max_length=20,
+                                      description="Features whose quantile bins get their own metric.")
+    n_bins: int = Field(default=4, ge=2, le=20, description="Quantile bins per slice feature.")
+    baselines: bool = Field(default=True, description="Fit majority/mean, linear and HistGradientBoosting on "
+                                                      "the same train split and compare.")
+    cv_folds: int | None = Field(default=None, ge=2, le=10, description="Retrain the run's experiment on k "
+                                                                        "folds of train+validation.")
+    bootstrap_resamples: int = Field(default=1000, ge=100, le=20_000)
+    confidence: float = Field(default=0.95, gt=0.5, lt=1.0)
+
+
+class ClassReport(BaseModel):
+    name: str
+    precision: float
+    recall: float
+    f1: float
+    support: int
+
+
+class SliceReport(BaseModel):
+    feature: str = Field(description="A feature name, or 'class' for per-class slices.")
+    slice: str = Field(description="The bin, e.g. '[0.5, 1.2)', or the class name.")
+    rows: int
+    value: float = Field(description="The headline metric on these rows.")
+
+
+class Comparison(BaseModel):
+    """This run against another model on the same test rows: ``diff`` = this minus other."""
+
+    against: str = Field(description="A run id, or a baseline: majority, mean, linear, hist_gradient_boosting.")
+    value: float = Field(description="The other model's headline metric.")
+    diff: float
+    ci_low: float
+    ci_high: float
+    p_value: float
+    test: str = Field(description="mcnemar (accuracy) or paired_bootstrap.")
+    verdict: Literal["better", "worse", "not_significant"] = Field(description="Of this run; only on evidence.")
+
+
+class CrossValidation(BaseModel):
+    folds: list[float] = Field(description="The headline metric of each fold's validation rows.")
+    mean: float
+    std: float
+
+
+class EvaluateModelResult(ToolResult):
+    """Test-split scores with intervals; the details beyond these fields are in evaluation.json."""
+
+    lineage: str | None = Field(default=None, description="The model lineage the ledger records.")
+    reevaluation: bool = Field(default=False, description="True when this lineage had opened the split before.")
+    test_rows: int = 0
+    metric: str | None = Field(default=None, description="Headline: accuracy, balanced_accuracy or r2.")
+    intervals: dict[str, list[float]] = Field(default_factory=dict, description="metric -> [low, high].")
+    confusion_matrix: list[list[int]] | None = Field(default=None, description="Rows true, columns predicted.")
+    per_class: list[ClassReport] = Field(default_factory=list)
+    slices: list[SliceReport] = Field(default_factory=list)
+    comparisons: list[Comparison] = Field(default_factory=list, description="Baselines, then compare_run_id.")
+    cross_validation: CrossValidation | None = None
