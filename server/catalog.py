@@ -80,9 +80,9 @@ CATALOG: list[ToolEntry] = [
         name="train_model",
         title="Train a model",
         description=(
-            "Train a model (family spec, run id or code) on data: early stopping on validation, best checkpoint "
-            "kept with its preprocessing, learning curves, train/validation gap and target verdicts. Returns a "
-            "run every later tool accepts. The test split stays sealed."
+            "Train a model (family spec, run id or code) on data: early stopping, best checkpoint kept with its "
+            "preprocessing, learning curves, gap and target verdicts. Returns a run later tools accept; the "
+            "test split stays sealed."
         ),
         spec_model=TrainModelSpec,
         result_model=TrainModelResult,
@@ -92,10 +92,9 @@ CATALOG: list[ToolEntry] = [
         name="evaluate_model",
         title="Evaluate on the sealed test split",
         description=(
-            "The one look at a run's sealed test split, recorded in the ledger (a repeat for the same lineage is "
-            "refused unless reevaluate=true, then flagged): metrics with bootstrap intervals, confusion matrix, "
-            "per-class scores, calibration, slices, baselines and another run compared by paired tests, "
-            "optional k-fold CV."
+            "The one look at a run's sealed test split, ledgered (a repeat by the same lineage needs "
+            "reevaluate=true and is flagged): metrics with bootstrap CIs, confusion matrix, calibration, slices, "
+            "baselines and another run by paired tests, optional CV."
         ),
         spec_model=EvaluateModelSpec,
         result_model=EvaluateModelResult,

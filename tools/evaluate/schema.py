@@ -31,8 +31,8 @@ class EvaluateModelSpec(ToolSpec):
                                                       "the same train split and compare.")
     cv_folds: int | None = Field(default=None, ge=2, le=10, description="Retrain the run's experiment on k "
                                                                         "folds of train+validation.")
-    bootstrap_resamples: int = Field(default=1000, ge=100, le=20_000)
-    confidence: float = Field(default=0.95, gt=0.5, lt=1.0)
+    bootstrap_resamples: int = Field(default=1000, ge=100, le=20_000, description="Resamples per interval.")
+    confidence: float = Field(default=0.95, gt=0.5, lt=1.0, description="Interval level.")
 
 
 class ClassReport(BaseModel):
