@@ -492,3 +492,19 @@ def test_empty_cells_in_a_history_are_gaps_not_errors(tmp_path):
     (tmp_path / "gaps.csv").write_text("step,loss,val_loss\n1,0.9,\n2,0.8,\n3,0.7,1.0\n")
     trace = _read_history(tmp_path, "gaps.csv")
     assert trace.losses == [0.9, 0.8, 0.7]
+
+
+@pytest.mark.parametrize(("yaml_text", "words"), [
+    ("!!python/object/apply:builtins.open ['{marker}', 'w']\n", "is not plain YAML"),
+    ("kind: pickle\nio: {{}}\n", "kind 'pickle' is neither 'builtin' nor 'code'"),
+    ("kind: builtin\nio: {{}}\n", "it lacks ['checkpoint', 'family', 'hyperparameters']"),
+    ("- just\n- a list\n", "kind None is neither"),
+])
+def test_a_crafted_model_yaml_is_refused_and_builds_nothing(saved_run, tmp_path, yaml_text, words):
+    job, run_dir = saved_run
+    marker = tmp_path / "ran.txt"
+    (run_dir / MODEL_FILE).write_text(yaml_text.format(marker=marker))
+    with pytest.raises(SpecError) as caught:
+        load_model(RunModel(kind="run", run_id=run_dir.name), job)
+    assert caught.value.field == "model.run_id" and words in caught.value.problem
+    assert not marker.exists()

@@ -198,8 +198,7 @@ def load_run(run_id: str, job: JobContext, field: str = "model.run_id") -> Loade
     if not config_path.is_file():
         raise SpecError(field, f"run {run_id!r} has no saved model ({MODEL_FILE} not found)",
                         "the run_id of an implement_architecture run in this workspace")
-    config = yaml.safe_load(config_path.read_text())
-    io = ModelIO.from_dict(config["io"])
+    config, io = _read_run_config(config_path, run_id, field)
     if config["kind"] == "builtin":
         module = get_family(config["family"]).build(config["hyperparameters"])
     else:
@@ -231,9 +230,36 @@ def run_preprocessing(workspace: Path, run_id: str, field: str = "model.run_id")
     return load_preprocessing(run_dir, config.get("preprocessing"), run_id, field)
 
 
+_RUN_KEYS = {"builtin": ("family", "hyperparameters"), "code": ("target", "code_file", "kwargs")}
+
+
+def _read_run_config(path: Path, run_id: str, field: str) -> tuple[dict[str, Any], ModelIO]:
+    """model.yaml read as plain data (safe_load: no tags build objects), with the keys load_run uses."""
+    accepted = "a run folder as implement_architecture (or a later tool) saved it"
+    try:
+        config = yaml.safe_load(path.read_text())
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        raise SpecError(field, f"run {run_id!r}: {MODEL_FILE} is not plain YAML: {str(error)[:200]}", accepted) from None
+    kind = config.get("kind") if isinstance(config, dict) else None
+    if kind not in _RUN_KEYS:
+        raise SpecError(field, f"run {run_id!r}: {MODEL_FILE} is not a saved model description (kind {kind!r} is "
+                               "neither 'builtin' nor 'code')", accepted)
+    missing = [key for key in ("io", "checkpoint", *_RUN_KEYS[kind]) if key not in config]
+    if missing:
+        raise SpecError(field, f"run {run_id!r}: {MODEL_FILE} is not a saved model description (it lacks "
+                               f"{missing})", accepted)
+    try:
+        return config, ModelIO.from_dict(config["io"])
+    except (KeyError, TypeError, ValueError) as error:
+        raise SpecError(field, f"run {run_id!r}: the io of {MODEL_FILE} is malformed: {type(error).__name__}: {error}",
+                        accepted) from None
+
+
 def _file_of_run(run_dir: Path, name: str, what: str, run_id: str, field: str) -> Path:
     """``name`` from a run's model.yaml, which must stay inside the run folder: the yaml is a file on
     disk, and a path out of the run would load (or, for code, run) a file nobody saved there."""
+    if not isinstance(name, str):
+        raise SpecError(field, f"run {run_id!r} names its {what} {name!r}, not a file name", f"a {what} inside {run_dir}")
     path = (run_dir / name).resolve()
     if not path.is_relative_to(run_dir.resolve()):
         raise SpecError(field, f"run {run_id!r} names its {what} {name!r}, which is outside the run folder",
