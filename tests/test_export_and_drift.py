@@ -111,6 +111,40 @@ def test_the_draft_card_has_the_hugging_face_layout_and_measured_assumptions(dra
     assert "**pass** `split_overlap`" in audit and "**pass** `class_imbalance`" in audit
 
 
+@pytest.fixture(scope="module")
+def evaluated_export(trained):
+    """Evaluated once on the test split, then exported: runs after the refusal test above (file order)."""
+    from ml_expert.tools.evaluate.run import evaluate_model
+    from ml_expert.tools.evaluate.schema import EvaluateModelSpec
+
+    root, _, run_id = trained
+    evaluation_job = JobContext.local(root, roots=[root], tool="evaluate_model")
+    evaluate_model(EvaluateModelSpec(run_id=run_id, bootstrap_resamples=200, slice_features=["alcohol"]),
+                   evaluation_job)
+    job = JobContext.local(root, roots=[root], tool="export_model")
+    return export_model(ExportModelSpec(run_id=run_id), job), job, evaluation_job
+
+
+def test_an_evaluated_run_exports_a_card_with_test_metrics_intervals_and_slices(evaluated_export):
+    result, job, evaluation_job = evaluated_export
+    evaluation = json.loads((evaluation_job.run_dir / "evaluation.json").read_text())
+    assert not result.draft and result.evaluation_run == evaluation_job.run_id
+    assert next(v for v in result.verdicts if v.check == "test_evaluation").status == "pass"
+    _, front, body = (job.run_dir / "README.md").read_text().split("---\n", 2)
+    meta = yaml.safe_load(front)
+    assert "draft" not in meta["tags"] and "DRAFT" not in body
+    results = meta["model-index"][0]["results"][0]
+    assert results["dataset"]["split"] == "test" and results["dataset"]["revision"] == evaluation["dataset_version"]
+    accuracy = next(m for m in results["metrics"] if m["type"] == "accuracy")
+    expected = evaluation["metrics"]["accuracy"]
+    assert accuracy["value"] == round(expected["value"], 4)
+    assert accuracy["args"] == {"ci_low": round(expected["low"], 4), "ci_high": round(expected["high"], 4),
+                                "confidence": 0.95}
+    assert f"| accuracy | {expected['value']:.4f} | {expected['low']:.4f} – {expected['high']:.4f} |" in body
+    assert "hist_gradient_boosting" in body and "| class 0 (recall) |" in body and "alcohol in" in body
+    assert f"{evaluation['test_rows']} test rows: accuracy is known only to within" in body
+
+
 def batch_csv(root, csv, name: str, shift_sd: float = 0.0, labels: bool = True):
     frame = pd.read_csv(csv)
     column = "color_intensity"

@@ -19,8 +19,9 @@ class CheckDriftSpec(ToolSpec):
                                    "with the model's feature columns.")
     target: str | None = Field(default=None, description="Label column (CSV/Parquet) or array (NPZ) in the "
                                                          "batch; given, the model is scored on it.")
-    run_id: str | None = Field(default=None, description="An export_model run, or a trained run (its reference "
-                                                          "is computed from its training split).")
+    run_id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=128,
+                               description="An export_model run, or a trained run (its reference is computed "
+                                           "from its training split).")
     package: str | None = Field(default=None, description="An exported package folder under the roots "
                                                           "(drift_reference.json, model.onnx).")
     alpha: float = Field(default=0.01, gt=0, le=0.2, description="Significance level after the "

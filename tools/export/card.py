@@ -134,17 +134,23 @@ def _evaluation(facts: CardFacts) -> str:
         return "\n".join(["## Evaluation results", "",
                           f"Not evaluated on the test split (draft). Validation {v['metric']}: {v['value']:.4f} on "
                           f"{v['rows']} rows."])
+    later = evaluation.get("later_looks", 0)
     lines = ["## Evaluation results", "",
-             f"On the sealed test split ({evaluation['test_rows']} rows), opened once by evaluation run "
-             f"`{evaluation['run_id']}`" + (" — a deliberate **re-evaluation**: the score is optimistic."
-                                            if evaluation.get("reevaluation") else "."), "",
-             "| metric | value | 95% interval |", "|---|---|---|"]
+             f"On the sealed test split ({evaluation['test_rows']} rows, dataset `{evaluation.get('dataset_version')}`), "
+             f"first opened for this model by evaluation run `{evaluation['run_id']}`"
+             + (" — a deliberate **re-evaluation** of its lineage: the score is optimistic."
+                if evaluation.get("reevaluation") else ".")
+             + (f" It was opened {later} more time(s) since; the first look is the one reported." if later else ""),
+             "", "| metric | value | 95% interval |", "|---|---|---|"]
     for name, m in evaluation["metrics"].items():
         interval = f"{m['low']:.4f} – {m['high']:.4f}" if m.get("low") is not None else "—"
         lines.append(f"| {name} | {m['value']:.4f} | {interval} |")
-    if evaluation.get("baselines"):
-        lines += ["", "Baselines fitted on the same training split, on the same test rows:", ""]
-        lines += [f"- {name}: {value:.4f}" for name, value in evaluation["baselines"].items()]
+    if evaluation.get("comparisons"):
+        lines += ["", f"Against other models on the same test rows ({evaluation['headline']}; baselines fitted on the "
+                      "same training split; paired tests):", ""]
+        lines += [f"- {c['against']}: {c['value']:.4f}; this model minus it {c['diff']:+.4f} "
+                  f"({c['ci_low']:+.4f} to {c['ci_high']:+.4f}, {c['test']} p={c['p_value']:.2g}): {c['verdict']}"
+                  for c in evaluation["comparisons"]]
     if evaluation.get("slices"):
         lines += ["", f"Slices ({evaluation['headline']}):", "", "| slice | rows | value |", "|---|---|---|"]
         lines += [f"| {s['slice']} | {s['rows']} | {s['value']:.4f} |" for s in evaluation["slices"]]
@@ -192,11 +198,10 @@ def _limitations(facts: CardFacts) -> str:
         if m.get("low") is not None:
             lines.append(f"- {evaluation['test_rows']} test rows: {name} is known only to within "
                          f"{m['low']:.3f}–{m['high']:.3f} (95%).")
-        better = [b for b, value in evaluation.get("baselines", {}).items()
-                  if m.get("low") is not None and value >= m["low"]]
-        if better:
-            lines.append(f"- Simpler models score within the interval or above: {', '.join(better)}; the network is "
-                         "not shown to be the better choice.")
+        unbeaten = [c["against"] for c in evaluation.get("comparisons", []) if c["verdict"] != "better"]
+        if unbeaten:
+            lines.append(f"- Not shown better than {', '.join(unbeaten)} on the test rows (paired test): a simpler "
+                         "or other model may serve as well.")
     lines += [f"- Weak slice `{s['slice']}`: {s['value']:.3f} on {s['rows']} rows." for s in weak_slices(evaluation)]
     lines += [f"- Audit {v['status']} `{v['check']}`: {v['message']}" for v in facts.audit if v["status"] != "pass"]
     failed = [name for name, p in facts.parity.items() if not p["passed"]]

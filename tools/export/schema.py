@@ -11,7 +11,8 @@ from ml_expert.tools.spec import ToolSpec
 class ExportModelSpec(ToolSpec):
     """Package a trained, evaluated run for serving, with its model card and drift reference."""
 
-    run_id: str = Field(description="A train_model or tune_hyperparams run that evaluate_model has evaluated.")
+    run_id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=128,
+                        description="A train_model or tune_hyperparams run that evaluate_model has evaluated.")
     draft: bool = Field(default=False, description="Export a run never evaluated on the test split; the card "
                                                    "says DRAFT.")
     intended_use: str | None = Field(default=None, max_length=2000,
