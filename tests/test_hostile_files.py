@@ -508,3 +508,12 @@ def test_a_crafted_model_yaml_is_refused_and_builds_nothing(saved_run, tmp_path,
         load_model(RunModel(kind="run", run_id=run_dir.name), job)
     assert caught.value.field == "model.run_id" and words in caught.value.problem
     assert not marker.exists()
+
+
+def test_a_given_width_and_depth_too_big_for_memory_name_the_model(tmp_path, machine_with_64_gib):
+    model = {"kind": "builtin", "family": "mlp", "input": {"kind": "tabular", "num_features": 64},
+             "output": {"kind": "classes", "num_classes": 10}, "width": 65_536, "depth": 64}
+    with pytest.raises(SpecError) as caught:
+        _architecture(tmp_path, model=model)
+    assert caught.value.field == "model"
+    assert "weights and gradients 2,016.1 GiB" in caught.value.problem
