@@ -58,18 +58,54 @@ def _crafted_pt2(path: Path, marker: Path) -> Path:
     return path
 
 
-def test_the_crafted_pt2_really_runs_code_when_torch_loads_it(tmp_path):
-    """The attack is real: without the gate below, profiling this file would have written the marker."""
+def _crafted_shape_pt2(path: Path, marker: Path) -> Path:
+    """A real archive with a dynamic batch whose shape expressions are Python that writes ``marker``.
+
+    No pickle is involved: torch.export.load hands every ``expr_str`` of the graph JSON to
+    sympy.sympify, which evaluates it. Refusing pickled entries alone would load this file.
+    """
+    import json
+
+    program = torch.export.export(torch.nn.Linear(4, 2).eval(), (torch.randn(3, 4),),
+                                  dynamic_shapes=({0: torch.export.Dim("batch")},))
+    honest = path.with_name("honest.pt2")
+    torch.export.save(program, honest)
+
+    def plant(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                node[key] = f"__import__('pathlib').Path({str(marker)!r}).touch()" if key == "expr_str" else plant(value)
+        elif isinstance(node, list):
+            return [plant(value) for value in node]
+        return node
+
+    with zipfile.ZipFile(honest) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as crafted:
+        for entry in source.infolist():
+            data = source.read(entry.filename)
+            if entry.filename.endswith("models/model.json"):
+                data = json.dumps(plant(json.loads(data))).encode()
+            crafted.writestr(entry.filename, data)
+    honest.unlink()
+    return path
+
+
+CRAFTED_PT2 = {"pickled sample inputs": _crafted_pt2, "shape expressions": _crafted_shape_pt2}
+
+
+@pytest.mark.parametrize("attack", CRAFTED_PT2)
+def test_the_crafted_pt2_really_runs_code_when_torch_loads_it(tmp_path, attack):
+    """The attacks are real: without the gate below, profiling these files would write the marker."""
     marker = tmp_path / "ran.txt"
-    crafted = _crafted_pt2(tmp_path / "evil.pt2", marker)
-    with pytest.raises(Exception):  # noqa: B017 - torch complains only after the pickle ran
+    crafted = CRAFTED_PT2[attack](tmp_path / "evil.pt2", marker)
+    with pytest.raises(Exception):  # noqa: B017 - torch complains only after the code ran
         torch.export.load(str(crafted))
     assert marker.exists()
 
 
-def test_a_pt2_is_refused_unless_trusted_and_runs_nothing(tmp_path):
+@pytest.mark.parametrize("attack", CRAFTED_PT2)
+def test_a_pt2_is_refused_unless_trusted_and_runs_nothing(tmp_path, attack):
     marker = tmp_path / "ran.txt"
-    _crafted_pt2(tmp_path / "evil.pt2", marker)
+    CRAFTED_PT2[attack](tmp_path / "evil.pt2", marker)
     spec = ProfileInferenceSpec.model_validate({"model": {"kind": "exported", "path": "evil.pt2"}})
     with pytest.raises(SpecError) as caught:
         profile_inference(spec, JobContext.local(tmp_path / "ws", roots=[tmp_path]))
