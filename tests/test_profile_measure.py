@@ -10,7 +10,14 @@ import pytest
 
 from ml_expert.tools.measure import matmul_peak, resident_memory
 from ml_expert.tools.measure.cpu_load import busy_fraction
-from ml_expert.tools.measure.timing import LatencyStats, quantile_relative_halfwidth, time_calls, warm_up
+from ml_expert.tools.measure.timing import (
+    LatencyStats,
+    quantile_interval,
+    quantile_relative_halfwidth,
+    samples_for_interval,
+    time_calls,
+    warm_up,
+)
 
 
 @pytest.mark.parametrize("shape", [0.3, 1.0, 3.0])
@@ -34,12 +41,55 @@ def test_a_steady_call_stops_once_the_p95_is_precise():
     assert all(s > 0 for s in samples)
 
 
-def test_timing_respects_its_time_budget():
+def test_timing_respects_its_time_budget_and_overrun():
     start = time.perf_counter()
-    samples = time_calls(lambda: time.sleep(0.01), max_seconds=0.1, min_samples=1000)
+    samples = time_calls(lambda: time.sleep(0.01), max_seconds=0.1, min_samples=1000, overrun=1.0)
     assert time.perf_counter() - start < 0.5
     assert 3 <= len(samples) <= 12
     assert min(samples) >= 10_000_000  # ns: each call slept 10 ms
+    start = time.perf_counter()
+    samples = time_calls(lambda: time.sleep(0.01), max_seconds=0.1, min_samples=1000, overrun=3.0)
+    assert time.perf_counter() - start < 0.8 and 12 < len(samples) <= 32  # too few for a p95 interval: timed longer
+
+
+def test_a_slow_call_is_timed_past_the_deadline_until_a_p95_interval_exists():
+    samples = time_calls(lambda: time.sleep(0.001), max_seconds=0.02, min_samples=1000, overrun=200.0)
+    assert len(samples) == samples_for_interval(0.95) == 72
+
+
+def test_samples_needed_for_an_interval_of_each_percentile():
+    assert [samples_for_interval(q) for q in (0.5, 0.9, 0.95, 0.99)] == [6, 36, 72, 368]
+
+
+@pytest.mark.parametrize("n", [3, 10, 72, 150, 1000])
+def test_a_quantile_interval_contains_its_own_estimate(n):
+    rng = np.random.default_rng(n)
+    for q in (0.5, 0.9, 0.95):
+        samples = sorted((rng.lognormal(0, 1, n) * 1e6).astype(np.int64).tolist())
+        low, high = quantile_interval(samples, q)  # with 3 samples it was [max, max] for a p95
+        assert low <= np.percentile(samples, 100 * q) <= high
+
+
+def test_too_few_samples_give_no_profile_interval():
+    from ml_expert.tools.profile.run import _rows
+
+    def outcome(samples):
+        raw = {"batch_size": 1, "p50_ms": 1.0, "p90_ms": 1.1, "p95_ms": 1.2, "p99_ms": 1.3, "mean_ms": 1.0,
+               "iqr_ms": 0.1, "samples": samples, "latency_ci_ms": [1.1, 1.3], "peak_memory_mb": 1.0,
+               "first_call_s": 0.0, "timer_p50_ms": 1.0}
+        return {"variant": "int8_dynamic", "size_bytes": 10, "build_s": 0.0, "rows": [raw]}
+
+    [few] = _rows(outcome(3), {1: 5e9}, peak=1.0, percentile="p95")  # 5 GFLOP in 1 ms against a 1 GFLOP/s peak
+    [many] = _rows(outcome(72), {1: 5e9}, peak=1.0, percentile="p95")
+    assert few.latency_ci_ms is None and many.latency_ci_ms == [1.1, 1.3]
+    assert few.peak_fraction == 1.0  # never above the ceiling
+
+
+def test_int8_variants_are_read_against_an_int8_peak():
+    from ml_expert.tools.profile.variants import VARIANTS
+
+    assert VARIANTS["int8_dynamic"].dtype == "int8"
+    assert matmul_peak.measure_matmul_gflops("int8", threads=1) > 0
 
 
 def test_quantile_interval_is_zero_for_identical_samples_and_wide_for_spread_ones():

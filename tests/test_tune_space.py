@@ -170,9 +170,14 @@ def test_schemas_serialise_and_importing_them_leaves_torch_and_optuna_out():
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "[]"
 
 
-@pytest.mark.parametrize("epochs, given, first_rung", [(3, None, 1), (20, None, 2), (100, None, 10), (20, 5, 5)])
-def test_pruning_starts_after_a_tenth_of_the_epochs_unless_told(epochs, given, first_rung):
+@pytest.mark.parametrize("epochs, seeds, given, first_rung",
+                         [(3, 1, None, 1), (10, 1, None, 3), (20, 1, None, 6), (100, 1, None, 26), (10, 2, None, 6),
+                          (20, 1, 2, 2)])
+def test_pruning_starts_after_a_quarter_of_a_trials_epochs_unless_told(epochs, seeds, given, first_rung):
     spec = TuneHyperparamsSpec.model_validate({"base": {**BASE, "training": {**BASE["training"], "epochs": epochs}},
-                                               "space": EVERY_TYPE, "min_epochs_before_pruning": given})
+                                               "space": EVERY_TYPE, "min_epochs_before_pruning": given,
+                                               "seeds_per_trial": seeds})
     assert make_pruner(spec)._min_resource == first_rung
+    if given is None:  # ASHA's second rung lies past the pruning window, half of a trial's epochs: one cut
+        assert make_pruner(spec)._reduction_factor * first_rung > 0.5 * epochs * seeds
     assert make_pruner(spec.model_copy(update={"pruner": "median"}))._n_warmup_steps == first_rung

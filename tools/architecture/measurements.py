@@ -80,6 +80,6 @@ def batch1_latency(model: nn.Module, io: ModelIO, threads: int) -> Latency:
         warm_up(lambda: model(example), max_seconds=min(0.2, first_s * 3), min_calls=2)
         budget = min(MAX_LATENCY_SECONDS, max(LATENCY_SECONDS, MIN_LATENCY_SAMPLES * first_s * 1.2))
         samples = time_calls(lambda: model(example), max_seconds=budget, min_samples=MIN_LATENCY_SAMPLES,
-                             max_samples=LATENCY_RUNS)
+                             max_samples=LATENCY_RUNS, quantile=0.5, overrun=1.0)
     stats = LatencyStats.from_samples(samples)
     return Latency(median_ms=stats.p50_ms, p90_ms=stats.p90_ms, samples=stats.samples, threads=threads)

@@ -31,16 +31,31 @@ def device_name(device: str) -> str:
 
 
 def measure_matmul_gflops(dtype: str, threads: int, device: str = "cpu") -> float:
-    """GFLOP/s of one square matmul of side SIDE[device] in ``dtype`` at ``threads`` threads."""
+    """GFLOP/s of one square matmul of side SIDE[device] in ``dtype`` at ``threads`` threads.
+
+    ``int8``: a dynamically quantised Linear of that side (int8 weights, activations quantised per
+    call), the kernels int8_dynamic runs; its FLOPs are counted like the float matmul's.
+    """
     import torch
     from torch.utils.benchmark import Timer
 
     side = SIDE[device]
-    a = torch.randn(side, side, device=device, dtype=getattr(torch, dtype))
-    b = torch.randn(side, side, device=device, dtype=getattr(torch, dtype))
+    if dtype == "int8":
+        import warnings
+
+        with warnings.catch_warnings():  # torch.ao.quantization announces its move to torchao
+            warnings.simplefilter("ignore")
+            layer = torch.ao.quantization.quantize_dynamic(torch.nn.Sequential(torch.nn.Linear(side, side, bias=False)),
+                                                           {torch.nn.Linear}, dtype=torch.qint8)
+        stmt, env = "layer(a)", {"layer": layer, "a": torch.randn(side, side)}
+    else:
+        a = torch.randn(side, side, device=device, dtype=getattr(torch, dtype))
+        b = torch.randn(side, side, device=device, dtype=getattr(torch, dtype))
+        stmt, env = "a @ b", {"a": a, "b": b}
     # Timer synchronises CUDA around each block and pins the thread count while it runs.
-    measurement = Timer(stmt="a @ b", globals={"a": a, "b": b}, num_threads=threads).blocked_autorange(
-        min_run_time=MIN_RUN_TIME_S)
+    with torch.no_grad():
+        measurement = Timer(stmt=stmt, globals=env, num_threads=threads).blocked_autorange(
+            min_run_time=MIN_RUN_TIME_S)
     return 2 * side**3 / measurement.median / 1e9
 
 

@@ -39,21 +39,38 @@ class LatencyStats:
                    mean_ms=float(ms.mean()), iqr_ms=float(p75 - p25), samples=int(ms.size))
 
 
+def samples_for_interval(q: float, level: float = 0.95) -> int:
+    """The fewest samples whose order statistics can bound the q-quantile at ``level`` confidence.
+
+    With n samples the largest one lies below the true q-quantile with probability q**n; a
+    two-sided interval needs that (and the same for the smallest) under (1 - level) / 2: 72
+    samples for a p95, 368 for a p99, 6 for a median.
+    """
+    tail = (1 - level) / 2
+    return math.ceil(math.log(tail) / math.log(max(q, 1 - q)))
+
+
 def quantile_interval(sorted_ns: list[int], q: float, z: float = 1.96) -> tuple[int, int]:
-    """A distribution-free confidence interval for the q-quantile of sorted samples.
+    """A distribution-free 95% confidence interval for the q-quantile of sorted samples.
 
     It runs between the order statistics at ranks n*q -/+ z*sqrt(n*q*(1-q)): the binomial bound
-    on how many samples fall below the true quantile.
+    on how many samples fall below the true quantile, widened where needed to hold the estimate.
+    With fewer than :func:`samples_for_interval` samples it is only the range around the
+    estimate, not a 95% interval: callers report none then.
     """
     n = len(sorted_ns)
     spread = z * math.sqrt(n * q * (1 - q))
-    lo = max(0, math.floor(n * q - spread))
-    hi = min(n - 1, math.ceil(n * q + spread))
+    position = (n - 1) * q  # where np.percentile's linear interpolation puts the estimate
+    lo = max(0, min(math.floor(n * q - spread), math.floor(position)))
+    hi = min(n - 1, max(math.ceil(n * q + spread), math.ceil(position)))
     return sorted_ns[lo], sorted_ns[hi]
 
 
 def quantile_relative_halfwidth(sorted_ns: list[int], q: float, z: float = 1.96) -> float:
-    """Half the width of :func:`quantile_interval`, relative to the quantile's estimate."""
+    """Half the width of :func:`quantile_interval`, relative to the quantile's estimate (inf when
+    there are too few samples for an interval)."""
+    if len(sorted_ns) < samples_for_interval(q):
+        return math.inf
     lo, hi = quantile_interval(sorted_ns, q, z)
     middle = sorted_ns[min(len(sorted_ns) - 1, int(len(sorted_ns) * q))]
     return (hi - lo) / (2 * middle) if middle > 0 else 0.0
@@ -61,17 +78,22 @@ def quantile_relative_halfwidth(sorted_ns: list[int], q: float, z: float = 1.96)
 
 def time_calls(call: Callable[[], object], *, max_seconds: float, min_samples: int = 100,
                max_samples: int = 200_000, precision: float = 0.02, clock: Callable[[], int] | None = None,
-               ) -> list[int]:
+               quantile: float = 0.95, overrun: float = 3.0) -> list[int]:
     """Time ``call()`` one call at a time; return the durations in nanoseconds.
 
-    Stops when the p95's 95% confidence interval is within ``precision`` (relative half-width)
-    and at least ``min_samples`` calls ran, or when ``max_seconds`` or ``max_samples`` is spent
-    (at least 3 calls always run). ``clock`` replaces the wall clock for one call when the
-    caller needs device-side timing: it is then called as ``clock()`` and must run ``call`` and
-    return its duration in ns.
+    Stops when the ``quantile``'s 95% confidence interval is within ``precision`` (relative
+    half-width) and at least ``min_samples`` calls ran, or when ``max_seconds`` or ``max_samples``
+    is spent (at least 3 calls always run). Past ``max_seconds`` it goes on, up to ``overrun``
+    times as long, while there are too few calls for an interval of the quantile (72 for a p95):
+    a slow model is timed longer rather than reported from a handful of calls. ``clock`` replaces
+    the wall clock for one call when the caller needs device-side timing: it is then called as
+    ``clock()`` and must run ``call`` and return its duration in ns.
     """
     samples: list[int] = []
-    deadline = time.perf_counter() + max_seconds
+    started = time.perf_counter()
+    deadline = started + max_seconds
+    hard_deadline = started + max_seconds * max(1.0, overrun)
+    enough = min(samples_for_interval(quantile), max_samples)
     next_check = min_samples
     # The garbage collector pausing inside a timed call is not the model's latency; timeit
     # disables it for the same reason.
@@ -85,10 +107,11 @@ def time_calls(call: Callable[[], object], *, max_seconds: float, min_samples: i
                 samples.append(time.perf_counter_ns() - start)
             else:
                 samples.append(clock())
-            if len(samples) >= 3 and time.perf_counter() > deadline:
+            now = time.perf_counter()
+            if len(samples) >= 3 and (now > hard_deadline or (now > deadline and len(samples) >= enough)):
                 break
             if len(samples) >= next_check:
-                if quantile_relative_halfwidth(sorted(samples), 0.95) <= precision:
+                if quantile_relative_halfwidth(sorted(samples), quantile) <= precision:
                     break
                 next_check = int(next_check * 1.5) + 1
     finally:

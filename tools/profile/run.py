@@ -157,7 +157,11 @@ def _matmul_peaks(names: list[str], threads: int, device: str, job: JobContext) 
 
 # --- judging -----------------------------------------------------------------------------------
 
-def _rows(outcome: dict[str, Any], flops: dict[int, float], peak: float) -> list[LatencyRow]:
+def _rows(outcome: dict[str, Any], flops: dict[int, float], peak: float, percentile: str) -> list[LatencyRow]:
+    """The variant's rows; a row with too few timed calls for a 95% interval of ``percentile`` has none."""
+    from ml_expert.tools.measure.timing import samples_for_interval
+
+    enough = samples_for_interval(int(percentile[1:]) / 100)
     rows = []
     size_mb = (outcome["size_bytes"] or 0) / MB  # rows exist only for variants that built
     for index, raw in enumerate(outcome["rows"]):
@@ -168,12 +172,13 @@ def _rows(outcome: dict[str, Any], flops: dict[int, float], peak: float) -> list
         rows.append(LatencyRow(
             variant=outcome["variant"], batch_size=batch, p50_ms=raw["p50_ms"], p90_ms=raw["p90_ms"],
             p95_ms=raw["p95_ms"], p99_ms=raw["p99_ms"], mean_ms=raw["mean_ms"], iqr_ms=raw["iqr_ms"],
-            samples=raw["samples"], latency_ci_ms=raw["latency_ci_ms"],
+            samples=raw["samples"], latency_ci_ms=raw["latency_ci_ms"] if raw["samples"] >= enough else None,
             throughput_per_s=batch / (raw["mean_ms"] / 1e3),
             peak_memory_mb=raw["peak_memory_mb"], size_mb=size_mb,
             compile_s=raw["first_call_s"] + build_s,
             gflops=call_flops / 1e9 if call_flops else None, gflops_per_s=achieved,
-            peak_fraction=achieved / peak if achieved else None, timer_p50_ms=raw["timer_p50_ms"]))
+            peak_fraction=min(1.0, achieved / peak) if achieved else None,  # a ceiling is never exceeded
+            timer_p50_ms=raw["timer_p50_ms"]))
     return rows
 
 
@@ -187,7 +192,8 @@ def _report(outcome: dict[str, Any]) -> VariantReport:
 def _judge(spec: ProfileInferenceSpec, outcomes: list[dict[str, Any]], flops: dict[int, float],
            peaks: dict[str, float], baseline: str, threads: int) -> ProfileInferenceResult:
     budgets = spec.budgets
-    rows = [row for o in outcomes for row in _rows(o, flops, peaks[VARIANTS[o["variant"]].dtype])]
+    rows = [row for o in outcomes
+            for row in _rows(o, flops, peaks[VARIANTS[o["variant"]].dtype], budgets.latency_percentile)]
     reports = [_report(o) for o in outcomes]
     by_name = {r.variant: r for r in reports}
     blockers = select.judge_rows(rows, by_name, budgets, spec.parity)

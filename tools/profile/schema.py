@@ -162,7 +162,8 @@ class LatencyRow(BaseModel):
     gflops: float | None = Field(default=None, description="FLOPs of one call, in GFLOP.")
     gflops_per_s: float | None = Field(default=None, description="Achieved GFLOP/s at the p50.")
     peak_fraction: float | None = Field(default=None, description="gflops_per_s / this machine's measured "
-                                                                  "matmul peak for the variant's dtype.")
+                                                                  "matmul peak for the dtype the variant computes "
+                                                                  "in (int8_dynamic: the int8 peak), at most 1.")
     timer_p50_ms: float | None = Field(default=None, description="Cross-check: median from "
                                                                  "torch.utils.benchmark.Timer.")
     meets_budgets: bool = True
