@@ -8,6 +8,7 @@ import os
 import sys
 from pathlib import Path
 
+from ml_expert import __version__
 from ml_expert.config import MAX_SESSIONS, MEMORY_SHARE, SESSION_IDLE_TIMEOUT_S
 from ml_expert.options import gibibytes, positive_int, positive_seconds, wait_seconds
 
@@ -18,6 +19,7 @@ LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="ml-expert", description="An MCP server that runs real ML jobs.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="Serve MCP over stdio (default) or streamable HTTP.")
     serve.add_argument("--workspace", type=Path, default=Path(os.environ.get("ML_EXPERT_WORKSPACE", DEFAULT_WORKSPACE)),
@@ -32,7 +34,8 @@ def main(argv: list[str] | None = None) -> None:
                        help=f"GiB of memory (data segment) each worker process may use; over it, the job fails "
                             f"and the server lives (default: {MEMORY_SHARE * 100:.0f}%% of this machine's memory / workers).")
     serve.add_argument("--wait", type=wait_seconds, default=20.0,
-                       help="Default seconds a tool call waits before answering 'running' with a job id (0-3600).")
+                       help="Default seconds a tool call waits before answering 'running' with a job id (0-3600; "
+                            "default: %(default)s).")
     serve.add_argument("--tracking", choices=["wandb-offline", "none"], default="wandb-offline",
                        help="Default experiment tracking (wandb is never used online).")
     serve.add_argument("--http", metavar="HOST:PORT", help="Serve streamable HTTP at http://HOST:PORT/mcp.")
@@ -52,12 +55,16 @@ def main(argv: list[str] | None = None) -> None:
     demo = commands.add_parser("demo", help="Run the tools on bundled data through a real MCP client session.")
     demo.add_argument("--workspace", type=Path, default=Path("demo-workspace"),
                       help="Where the demo's runs and report go (default: %(default)s).")
-    call = commands.add_parser("call", help="Call one tool from a terminal, with a progress bar.")
-    call.add_argument("tool", help="Tool name, e.g. audit_data.")
-    call.add_argument("--json", required=True, dest="spec",
-                      help='The tool\'s spec as JSON, e.g. \'{"data": {"source": {"kind": "bundled", "name": "iris"}}}\'.')
-    call.add_argument("--workspace", type=Path, default=Path(os.environ.get("ML_EXPERT_WORKSPACE", DEFAULT_WORKSPACE)))
-    call.add_argument("--root", type=Path, action="append", default=[], dest="roots")
+    call = commands.add_parser("call", help="Call one tool from a terminal, with a progress bar.", add_help=False)
+    call.add_argument("-h", "--help", action=ToolListHelp, help="Show this help and the tools, then exit.")
+    call.add_argument("tool", help="Tool name, e.g. audit_data (the tools are listed below).")
+    call.add_argument("--json", default="{}", dest="spec",
+                      help='An ML tool\'s spec, or the arguments of a job or run tool, as JSON, e.g. '
+                           '\'{"data": {"source": {"kind": "bundled", "name": "iris"}}}\' (default: %(default)s).')
+    call.add_argument("--workspace", type=Path, default=Path(os.environ.get("ML_EXPERT_WORKSPACE", DEFAULT_WORKSPACE)),
+                      help="The server's workspace: runs, artifacts, database (default: %(default)s).")
+    call.add_argument("--root", type=Path, action="append", default=[], dest="roots",
+                      help="A folder whose files the tool may read (repeatable; default: none).")
     call.add_argument("--wait", type=float, default=3600.0, help="Seconds to wait for the job (default: %(default)s).")
     call.add_argument("--raw", action="store_true", help="Print the structured result as JSON instead.")
     from ml_expert.tools.tune.worker_cli import build_parser as worker_arguments  # stdlib only: no torch
@@ -77,7 +84,7 @@ def main(argv: list[str] | None = None) -> None:
 
         run_demo(args.workspace)
     elif args.command == "call":
-        _call(parser, args)
+        _call(args)
     elif args.command == "check-drift":
         from ml_expert.drift_command import run as check_drift
 
@@ -86,24 +93,33 @@ def main(argv: list[str] | None = None) -> None:
         _serve(parser, args)
 
 
-def _call(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
-    import json
+def _call(args: argparse.Namespace) -> None:
+    from ml_expert.terminal import run_call
 
-    import anyio
+    sys.exit(run_call(args.tool, args.spec, args.workspace, args.roots, args.wait, args.raw))
 
-    from ml_expert.terminal import call_with_progress, spawned_server, summary_lines
 
-    try:
-        spec = json.loads(args.spec)
-    except json.JSONDecodeError as error:
-        parser.error(f"--json is not valid JSON: {error}")
+class ToolListHelp(argparse.Action):
+    """`call --help` lists the tools too; the catalog is imported only when asked for."""
 
-    async def run() -> None:
-        async with spawned_server(args.workspace, args.roots) as client:
-            answer = await call_with_progress(client, args.tool, spec, args.wait)
-        print(json.dumps(answer, indent=1) if args.raw else "\n".join(summary_lines(answer)))
+    def __init__(self, option_strings, dest, **kwargs):
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
 
-    anyio.run(run)
+    def __call__(self, parser, namespace, values, option_string=None):
+        from ml_expert.catalog import CATALOG
+
+        tools = [f"  {entry.name:24} {entry.title}" for entry in CATALOG]
+        parser.epilog = "\n".join(["tools (--json is the spec):", *tools, "job and run tools (--json is the arguments):",
+                                    *(f"  {line}" for line in JOB_AND_RUN_TOOLS)])
+        parser.formatter_class = argparse.RawDescriptionHelpFormatter
+        parser.print_help()
+        parser.exit()
+
+
+JOB_AND_RUN_TOOLS = ('get_job, wait_job, cancel_job   {"job_id": "..."}',
+                     'list_jobs                      {"status": "running", "tool": "...", "limit": 20}',
+                     'list_runs                      {"tool": "...", "limit": 20}',
+                     'get_run                        {"run_id": "..."}')
 
 
 def _serve(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:

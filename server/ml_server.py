@@ -11,13 +11,16 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp.shared.exceptions import MCPError
 from mcp.types import INVALID_PARAMS, GetPromptResult
 from mcp.types import Tool as MCPTool
+from pydantic import ValidationError
 
 from ml_expert.answers import mime_type
 from ml_expert.schemas import compact_input, compact_output
+from ml_expert.tools.errors import SpecError
 from ml_expert.tools.spec import ToolSpec
 
 SHARED_FIELDS = tuple(ToolSpec.model_fields)
 ARTIFACT_URI = "/artifacts/"
+MAX_ERRORS = 5
 
 
 class MLExpertServer(MCPServer):
@@ -42,7 +45,12 @@ class MLExpertServer(MCPServer):
             unknown = sorted(set(arguments) - set(accepted))
             if unknown:
                 raise ToolError(f"{', '.join(unknown)}: not an argument of {name}; accepted: {', '.join(accepted)}")
-        return await super().call_tool(name, arguments, context)
+        try:
+            return await super().call_tool(name, arguments, context)
+        except ToolError as error:
+            if isinstance(error.__cause__, ValidationError):
+                raise ToolError(f"Invalid arguments for {name}: {concise(error.__cause__)}") from error.__cause__
+            raise
 
     async def read_resource(self, uri: Any, context: Context | None = None) -> Any:
         contents = await super().read_resource(uri, context)
@@ -61,6 +69,19 @@ class MLExpertServer(MCPServer):
         if missing:
             raise MCPError(INVALID_PARAMS, f"prompt '{name}' needs the argument(s) {', '.join(missing)}")
         return await super().get_prompt(name, arguments, context)
+
+
+def concise(error: ValidationError) -> str:
+    """pydantic's errors as 'field: problem' lines, without the input echoed back or the docs links;
+    a SpecError raised by a validator keeps its own 'field: problem; accepted: ...' form."""
+    lines = []
+    for item in error.errors()[:MAX_ERRORS]:
+        cause = (item.get("ctx") or {}).get("error")
+        field = ".".join(str(part) for part in item["loc"])
+        lines.append(str(cause) if isinstance(cause, SpecError) else f"{field}: {item['msg']}")
+    if error.error_count() > MAX_ERRORS:
+        lines.append(f"(and {error.error_count() - MAX_ERRORS} more)")
+    return "\n".join(lines)
 
 
 def _compact_tool(tool: MCPTool) -> MCPTool:
