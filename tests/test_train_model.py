@@ -44,6 +44,8 @@ def test_trains_to_the_target_keeps_the_best_epoch_and_saves_a_loadable_run(tmp_
     history = json.loads((job.run_dir / "history.json").read_text())
     kept = history[result.best_epoch - 1]["val_metric"]
     assert kept == max(row["val_metric"] for row in history)
+    tied = [row for row in history if row["val_metric"] == kept]  # a tie goes to the lower validation loss
+    assert history[result.best_epoch - 1]["val_loss"] == min(row["val_loss"] for row in tied)
     assert result.metrics["val_accuracy"] == pytest.approx(kept)  # the final score is the kept epoch's
     assert {"val_macro_f1", "val_log_loss", "val_balanced_accuracy"} <= set(result.metrics)
     assert {"model.pt", "model.yaml", "preprocessing.json", "experiment.json", "learning_curves.png"} <= {

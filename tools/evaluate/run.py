@@ -85,13 +85,15 @@ def evaluate_model(spec: EvaluateModelSpec, job: JobContext) -> EvaluateModelRes
 
     result = EvaluateModelResult(lineage=lineage, reevaluation=sealed.status != "pass", test_rows=len(test),
                                  metric=metric)
+    # An interval whose resamples left the metric undefined (one class drawn, for roc_auc) is left out.
+    cis = {name: ci for name, ci in cis.items() if np.isfinite([ci.low, ci.high]).all()}
     result.intervals = {name: [round(ci.low, 6), round(ci.high, 6)] for name, ci in cis.items()}
     record = {"run_id": job.run_id, "model_run_id": spec.run_id, "lineage": lineage, "opened_at": opened_at,
               "reevaluation": result.reevaluation, "test_rows": len(test), "headline": metric,
               "confidence": spec.confidence, "dataset_version": table.version,
               "test_split_hash": prepared.splits.hashes["test"],
-              "metrics": {name: {"value": values[name], "low": cis[name].low, "high": cis[name].high}
-                          for name in values}}
+              "metrics": {name: {"value": values[name], "low": cis[name].low if name in cis else None,
+                                 "high": cis[name].high if name in cis else None} for name in values}}
     verdicts = [*prepared.verdicts, sealed]
     mismatch = data_verdict(preprocessing.fitted_on, table.version)
     if mismatch:

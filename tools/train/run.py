@@ -8,6 +8,7 @@ curves. The sealed test split is never opened: evaluate_model does that, once.
 from __future__ import annotations
 
 import json
+import math
 import time
 from importlib import metadata
 
@@ -95,14 +96,13 @@ def _target_best(fitted: FitResult, name: str) -> float | None:
 
 
 def _metrics(fitted: FitResult, metric: str, best: BestCheckpoint) -> dict[str, float]:
-    metrics = {f"val_{k}": round(v, 6) for k, v in fitted.val_metrics.items()}
-    metrics[f"train_{metric}"] = round(fitted.train_metrics[metric], 6)
-    metrics["train_loss"] = round(fitted.train_metrics["loss"], 6)
-    metrics.update(epochs=float(len(fitted.history)), steps=float(fitted.steps),
-                   train_seconds=round(fitted.wall_time_s, 2))
+    metrics = {f"val_{k}": v for k, v in fitted.val_metrics.items()}
+    metrics.update({f"train_{metric}": fitted.train_metrics[metric], "train_loss": fitted.train_metrics["loss"],
+                    "epochs": len(fitted.history), "steps": fitted.steps, "train_seconds": fitted.wall_time_s})
     if best.best_epoch is not None:
-        metrics["best_epoch"] = float(best.best_epoch)
-    return metrics
+        metrics["best_epoch"] = best.best_epoch
+    # A diverged run's NaN scores are left out (JSON has no NaN); the finite_loss verdict says why.
+    return {k: round(float(v), 6) for k, v in metrics.items() if math.isfinite(v)}
 
 
 def _curves(history: list[dict[str, float]]) -> dict[str, Curve]:

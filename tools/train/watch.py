@@ -15,23 +15,27 @@ PROGRESS_EVERY_S = 2.0  # within an epoch, report at most this often (clients wa
 class BestCheckpoint(Callback):
     """Remembers the weights of the best validation epoch and restores them when training ends.
 
-    Raises StopFit("early_stopping") after ``patience`` epochs without improvement. The first
-    epoch that meets ``target`` (metric, value) is kept in ``target_epoch``.
+    Raises StopFit("early_stopping") after ``patience`` epochs without improvement; a tie on the
+    metric (accuracy moves in steps of 1/rows) counts as better when the validation loss is lower.
+    The first epoch that meets ``target`` (metric, value) is kept in ``target_epoch``.
     """
 
     def __init__(self, metric: str, patience: int | None, target: tuple[str, float] | None = None):
         self.metric, self.patience, self.target = metric, patience, target
         self.higher = higher_is_better(metric)
         self.best_value: float | None = None
+        self.best_loss = math.inf
         self.best_epoch: int | None = None
         self.target_epoch: int | None = None
         self.target_value: float | None = None
         self._best_state = None
 
-    def _better(self, value: float) -> bool:
+    def _better(self, value: float, loss: float) -> bool:
         if not math.isfinite(value):
             return False
-        return self.best_value is None or (value > self.best_value if self.higher else value < self.best_value)
+        if self.best_value is None or value == self.best_value:
+            return self.best_value is None or loss < self.best_loss
+        return value > self.best_value if self.higher else value < self.best_value
 
     def on_epoch_end(self, state: FitState) -> None:
         value = state.val_scores[self.metric]
@@ -40,8 +44,9 @@ class BestCheckpoint(Callback):
             reached = state.val_scores[name]
             if reached >= wanted if higher_is_better(name) else reached <= wanted:
                 self.target_epoch, self.target_value = state.epoch, reached
-        if self._better(value):
-            self.best_value, self.best_epoch = value, state.epoch
+        loss = state.history[-1]["val_loss"]
+        if self._better(value, loss):
+            self.best_value, self.best_epoch, self.best_loss = value, state.epoch, loss
             self._best_state = {k: v.detach().to("cpu", copy=True) for k, v in state.model.state_dict().items()}
         elif self.patience is not None and state.epoch - (self.best_epoch or 0) >= self.patience:
             raise StopFit("early_stopping")
