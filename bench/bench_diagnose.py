@@ -1,13 +1,17 @@
 """Benchmark diagnose_training on the fault set (tests/faults/cases.py) and measure probe overhead.
 
-    .venv/bin/python bench/bench_diagnose.py            # everything
-    .venv/bin/python bench/bench_diagnose.py --overhead # probe overhead only
+    nice -n 10 .venv/bin/python bench/bench_diagnose.py                 # tuning half, then held-out, overhead
+    nice -n 10 .venv/bin/python bench/bench_diagnose.py --half tune     # the tuning half only, case by case
+    nice -n 10 .venv/bin/python bench/bench_diagnose.py --half heldout  # held-out figures only
+    .venv/bin/python bench/bench_diagnose.py --overhead                 # probe overhead only
 
-Prints top-1 accuracy on the faulty runs, false alarms on the healthy controls, the median time
-to a diagnosis (and with the proof run), the share of proofs that removed the symptom, and the
-speed of a training loop with probes relative to the same loop without them (interleaved
-repeats, median of paired ratios of user CPU time), for the trainer's callbacks and for script
-mode's global hooks.
+For the tuning half (and the experiment/history cases) it prints every case; for the held-out
+half only the totals, so that nobody tunes on it. Figures: top-1 accuracy on the faulty runs,
+false alarms on the healthy controls, the median time to a diagnosis in script mode, the share of
+proofs that removed the symptom, and the speed of a training loop with probes relative to the
+same loop without them (interleaved repeats, median of paired ratios of user CPU time), for the
+trainer's callbacks and for script mode's global hooks. ``--budget-factor 10`` runs the scripts
+with ten times the default max_steps (raising the budget must never lower the score).
 """
 
 from __future__ import annotations
@@ -26,40 +30,63 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from ml_expert.tools.diagnose.run import diagnose_training  # noqa: E402
-from ml_expert.tools.diagnose.schema import DiagnoseTrainingSpec  # noqa: E402
+from ml_expert.tools.diagnose.schema import DiagnoseTrainingSpec, ScriptMode  # noqa: E402
 from ml_expert.tools.job import JobContext  # noqa: E402
-from tests.faults.cases import CASES, FAULTS  # noqa: E402
+from tests.faults.cases import CASES, FAULTS, Case  # noqa: E402
 
 
-def run_fault_set() -> None:
+def run_case(case: Case, budget_factor: int = 1) -> dict:
+    mode = dict(case.mode)
+    if mode["kind"] == "script" and budget_factor != 1:
+        mode["max_steps"] = min(ScriptMode.model_fields["max_steps"].default * budget_factor, 100_000)
+    job = JobContext.local(Path(tempfile.mkdtemp()), roots=[FAULTS], seed=0)
+    started = time.perf_counter()
+    result = diagnose_training(DiagnoseTrainingSpec.model_validate({"mode": mode}), job)
+    total = time.perf_counter() - started
+    top = result.diagnoses[0].label if result.diagnoses else None
+    correct = top == case.expect if case.expect else (not result.diagnoses and result.healthy is True)
+    return {"case": case, "top": top, "correct": correct, "labels": [d.label for d in result.diagnoses],
+            "diagnosis_s": result.metrics["seconds_to_diagnosis"], "total_s": total, "proof": result.proof,
+            "failures": result.rule_failures}
+
+
+def _score(rows: list[dict]) -> str:
+    faults = [r for r in rows if r["case"].expect]
+    controls = [r for r in rows if not r["case"].expect]
+    hits = sum(r["correct"] for r in faults)
+    alarms = sum(not r["correct"] for r in controls)
+    return (f"top-1 {hits}/{len(faults)} = {hits / max(len(faults), 1):.1%}, false alarms {alarms}/{len(controls)}"
+            f" = {alarms / max(len(controls), 1):.1%}")
+
+
+def run_fault_set(half: str, budget_factor: int, kinds: set[str]) -> list[dict]:
     rows = []
-    for case in CASES:
-        job = JobContext.local(Path(tempfile.mkdtemp()), roots=[FAULTS], seed=0)
-        started = time.perf_counter()
-        result = diagnose_training(DiagnoseTrainingSpec.model_validate({"mode": case.mode}), job)
-        total = time.perf_counter() - started
-        top = result.diagnoses[0].label if result.diagnoses else None
-        correct = top == case.expect if case.expect else not result.diagnoses
-        rows.append((case, top, correct, result.metrics["seconds_to_diagnosis"], total, result.proof))
-        print(f"{'ok ' if correct else 'MISS'} {case.name:32s} {case.mode['kind']:10s} expect={case.expect!s:28s} "
-              f"top={top!s:28s} diagnosis {result.metrics['seconds_to_diagnosis']:5.1f}s total {total:5.1f}s"
-              + (f" proof fixed={result.proof.fixed} change={result.proof.change:+.3f}" if result.proof else ""))
-    faults = [r for r in rows if r[0].expect]
-    controls = [r for r in rows if not r[0].expect]
-    proofs = [r[5] for r in rows if r[5] is not None]
-    print()
-    print(f"top-1 accuracy: {sum(r[2] for r in faults)}/{len(faults)} = {sum(r[2] for r in faults) / len(faults):.1%}")
-    for mode in ("experiment", "script", "history"):
-        part = [r for r in faults if r[0].mode["kind"] == mode]
-        print(f"  {mode:10s}: {sum(r[2] for r in part)}/{len(part)}")
-    print(f"false alarms on controls: {sum(not r[2] for r in controls)}/{len(controls)}")
-    print(f"median time to a diagnosis: {statistics.median(r[3] for r in rows):.2f} s "
-          f"(experiment {statistics.median(r[3] for r in rows if r[0].mode['kind'] == 'experiment'):.2f} s, "
-          f"script {statistics.median(r[3] for r in rows if r[0].mode['kind'] == 'script'):.2f} s, "
-          f"history {statistics.median(r[3] for r in rows if r[0].mode['kind'] == 'history'):.2f} s)")
-    print(f"median wall time per case including the proof run: {statistics.median(r[4] for r in rows):.2f} s")
-    print(f"proofs run: {len(proofs)}, symptom gone and metric not worse: {sum(p.fixed for p in proofs)}, "
-          f"interval of the change above 0: {sum(p.improved for p in proofs)}")
+    cases = [c for c in CASES if c.mode["kind"] in kinds and (c.half == half or (c.half is None and half == "tune"))]
+    for case in cases:
+        row = run_case(case, budget_factor)
+        rows.append(row)
+        if half == "tune":
+            proof = row["proof"]
+            print(f"{'ok ' if row['correct'] else 'MISS'} {case.name:28s} {case.mode['kind']:10s} "
+                  f"expect={case.expect!s:28s} got={','.join(row['labels'][:3]) or '-':60s} "
+                  f"{row['diagnosis_s']:5.1f}s" + (f" proof fixed={proof.fixed}" if proof else "")
+                  + (f" RULE FAILURES {row['failures']}" if row["failures"] else ""), flush=True)
+    print(f"\n[{half} half{f', budget x{budget_factor}' if budget_factor != 1 else ''}] {len(cases)} cases")
+    for kind in sorted(kinds):
+        part = [r for r in rows if r["case"].mode["kind"] == kind]
+        if part:
+            print(f"  {kind:10s}: {_score(part)}")
+    scripts = [r for r in rows if r["case"].mode["kind"] == "script"]
+    if scripts:
+        print(f"  median time to a diagnosis in script mode: {statistics.median(r['diagnosis_s'] for r in scripts):.2f}"
+              " s")
+    proofs = [r["proof"] for r in rows if r["proof"] is not None]
+    if proofs:
+        print(f"  proofs run: {len(proofs)}, symptom gone and metric not worse: {sum(p.fixed for p in proofs)} "
+              f"({sum(p.fixed for p in proofs) / len(proofs):.0%}), interval above 0: {sum(p.improved for p in proofs)}")
+    failures = sum(bool(r["failures"]) for r in rows)
+    print(f"  cases with a rule failure: {failures}", flush=True)
+    return rows
 
 
 # --- probe overhead ---------------------------------------------------------------------------
@@ -158,10 +185,16 @@ def probe_overhead(repeats: int = 11, steps: int = 400) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--overhead", action="store_true", help="measure probe overhead only")
+    parser.add_argument("--half", choices=("tune", "heldout", "both"), default="both")
+    parser.add_argument("--kinds", default="experiment,script,history", help="modes to run, comma-separated")
+    parser.add_argument("--budget-factor", type=int, default=1, help="scripts' max_steps x this")
+    parser.add_argument("--no-overhead", action="store_true")
     parser.add_argument("--threads", type=int, default=1)
     options = parser.parse_args()
     torch.set_num_threads(options.threads)
     if not options.overhead:
-        run_fault_set()
-        print()
-    probe_overhead()
+        for half in ("tune", "heldout") if options.half == "both" else (options.half,):
+            run_fault_set(half, options.budget_factor, set(options.kinds.split(",")))
+            print()
+    if not options.no_overhead:
+        probe_overhead()

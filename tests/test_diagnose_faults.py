@@ -1,5 +1,7 @@
 """The fault set (tests/faults/cases.py): every faulty run gets its label as the top diagnosis and
-every healthy control gets no diagnosis at all. Fast cases run by default, the rest with -m slow."""
+every healthy control gets no diagnosis at all. Fast cases run by default, the rest with -m slow.
+Only the tuning half of the scripts is tested here: the held-out half is scored by
+bench/bench_diagnose.py alone, so that no failing test shows its details."""
 
 from __future__ import annotations
 
@@ -28,8 +30,11 @@ def diagnose_case(case: Case, workspace) -> object:
     return diagnose_training(DiagnoseTrainingSpec.model_validate({"mode": mode}), job)
 
 
+TUNING = [c for c in CASES if c.half != "heldout"]
+
+
 @pytest.mark.parametrize("case", [pytest.param(c, id=c.name, marks=() if c.fast else pytest.mark.slow)
-                                  for c in CASES])
+                                  for c in TUNING])
 def test_fault_set_case(case: Case, tmp_path):
     result = diagnose_case(case, tmp_path)
     found = [(d.label, d.confidence) for d in result.diagnoses]
@@ -45,10 +50,11 @@ def test_fault_set_covers_the_vocabulary_and_the_three_modes():
 
     from ml_expert.tools.diagnose.schema import DiagnosisLabel
 
-    faults = [c for c in CASES if c.expect]
-    assert len(faults) >= 25 and sum(c.expect is None for c in CASES) >= 5
-    assert {c.expect for c in faults} == set(get_args(DiagnosisLabel))
+    faults = [c for c in TUNING if c.expect]
+    assert len(faults) >= 50 and sum(c.expect is None for c in TUNING) >= 5
+    # A crash without a known cause is tested on purpose-made scripts (tests/test_diagnose_run.py).
+    assert {c.expect for c in faults} == set(get_args(DiagnosisLabel)) - {"script_crashed"}
     assert {c.mode["kind"] for c in faults} == {"experiment", "script", "history"}
-    fast_groups = {c.group for c in CASES if c.fast}
-    assert fast_groups == {c.group for c in CASES}, "the default run needs a case from every group"
-    assert all(c.fast for c in CASES if c.expect is None), "every control runs in the default suite"
+    fast_groups = {c.group for c in TUNING if c.fast}
+    assert fast_groups == {c.group for c in TUNING}, "the default run needs a case from every group"
+    assert {c.half for c in CASES if c.mode["kind"] == "script"} <= {"tune", "heldout"}

@@ -59,7 +59,7 @@ def test_the_envelope_has_curves_plots_verdicts_and_provenance(tmp_path):
     checks = {v.check for v in result.verdicts}
     assert {"split_overlap", "class_imbalance", "label_leak", "drift", "train_val_gap"} <= checks
     assert result.provenance.dataset_version and result.provenance.seeds["diagnose"] == 0
-    assert result.metrics["seconds_to_diagnosis"] > 0 and result.metrics["rules_checked"] == 27
+    assert result.metrics["seconds_to_diagnosis"] > 0 and result.metrics["rules_checked"] == 39
     assert result.summary.count(". ") <= 2 and "lr_too_low" in result.summary
     assert len(result.model_dump_json()) < 20_000
 
@@ -118,10 +118,49 @@ def test_script_output_and_arguments(tmp_path):
     assert trace["wiring"]["optimizer_steps"] == 5 and trace["locations"]["step"].endswith("tiny.py:9")
 
 
-def test_script_errors_are_spec_errors_with_the_output(tmp_path):
-    (tmp_path / "broken.py").write_text("import torch\nraise RuntimeError('no data found')\n")
-    with pytest.raises(SpecError, match="no data found") as caught:
-        _run(tmp_path, {"kind": "script", "script": "broken.py"}, roots=[tmp_path])
-    assert caught.value.field == "mode.script"
+def test_a_crashing_script_is_a_finding_with_the_users_line_never_healthy(tmp_path):
+    (tmp_path / "broken.py").write_text("import torch\n\nraise RuntimeError('no data found')\n")
+    result = _run(tmp_path, {"kind": "script", "script": "broken.py"}, roots=[tmp_path])
+    top = result.diagnoses[0]
+    assert result.healthy is False and top.label == "script_crashed" and top.severity == "critical"
+    assert top.where == f"{tmp_path / 'broken.py'}:3" and top.evidence["exception"] == "RuntimeError"
+    assert "no data found" in top.message and "no data found" in result.script_output_tail
+
+
+_BN_ONE_ROW = (
+    "import torch\n"
+    "from torch import nn\n"
+    "model = nn.Sequential(nn.Linear(4, 8), nn.BatchNorm1d(8), nn.Linear(8, 2))\n"
+    "opt = torch.optim.SGD(model.parameters(), lr=0.1)\n"
+    "x, y = torch.randn(33, 4), torch.randint(0, 2, (33,))\n"
+    "for epoch in range(3):\n"
+    "    for i in range(0, 33, 8):\n"
+    "        opt.zero_grad()\n"
+    "        torch.nn.functional.cross_entropy(model(x[i:i + 8]), y[i:i + 8]).backward()\n"
+    "        opt.step()\n")
+
+
+@pytest.mark.parametrize(("source", "label", "line"), [
+    (_BN_ONE_ROW, "batchnorm_batch_of_one", 9),
+    ("import torch\nx = torch.randn(8, 3)\nnet = torch.nn.Linear(3, 1)\n"
+     "loss = torch.nn.BCELoss()(net(x) * 5, torch.ones(8, 1))\n", "output_activation_mismatch", 4),
+    ("import os, torch\nnet = torch.nn.Linear(3, 1)\nos._exit(3)\n", "script_crashed", 3),
+])
+def test_a_crash_with_a_known_cause_gets_the_causes_label(tmp_path, source, label, line):
+    (tmp_path / "train.py").write_text(source)
+    result = _run(tmp_path, {"kind": "script", "script": "train.py"}, roots=[tmp_path])
+    top = result.diagnoses[0]
+    assert result.healthy is False and top.label == label and top.where == f"{tmp_path / 'train.py'}:{line}"
+
+
+def test_a_segfault_is_reported_with_its_signal_and_line(tmp_path):
+    (tmp_path / "seg.py").write_text("import ctypes\nimport torch\n\nctypes.string_at(0)\n")
+    result = _run(tmp_path, {"kind": "script", "script": "seg.py"}, roots=[tmp_path])
+    top = result.diagnoses[0]
+    assert top.label == "script_crashed" and "SIGSEGV" in top.evidence["exit"]
+    assert top.where == f"{tmp_path / 'seg.py'}:4"
+
+
+def test_script_path_errors_are_spec_errors(tmp_path):
     with pytest.raises(SpecError, match="outside the server's roots"):
         _run(tmp_path, {"kind": "script", "script": str(FAULTS / "scripts" / "no_zero_grad.py")}, roots=[tmp_path])

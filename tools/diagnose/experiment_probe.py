@@ -66,8 +66,8 @@ class ExperimentProbe(Callback):
             self._order_hooks = []
         if step not in self.sampled:
             return
-        if sum(len(r) for r in self.input_rows) < INPUT_ROWS_KEPT:
-            self.input_rows.append(flat_rows(state.inputs))
+        if sum(len(r) for r in self.input_rows) < INPUT_ROWS_KEPT and (rows := flat_rows(state.inputs)) is not None:
+            self.input_rows.append(rows)
         probabilities = is_probabilities(state.outputs) if state.task == "classification" else None
         self.samples.append(Sample(
             step=step, groups=group_stats(self._params),

@@ -177,8 +177,10 @@ def _wandb_rows(folder: Path) -> list[dict[str, Any]]:
     files = sorted(folder.glob("*.wandb")) or sorted(folder.glob("*/*.wandb"))
     if not files:
         raise SpecError("mode.path", f"{folder.name} holds no .wandb file", "a wandb offline-run-* folder")
+    # The run's own file only: not a link out of the folder, not a FIFO that would block the read.
+    wandb_file = resolve_under_roots("mode.path", str(files[0]), [folder])
     rows = []
-    for payload in _log_records(files[0].read_bytes()):
+    for payload in _log_records(wandb_file.read_bytes()):
         record = wandb_internal_pb2.Record()
         record.ParseFromString(payload)
         if record.WhichOneof("record_type") == "history":

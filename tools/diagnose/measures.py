@@ -15,6 +15,9 @@ SPIKE_FACTOR = 3.0
 SPIKE_WINDOW = 10
 SPIKE_SCALE = 0.25  # a spike rises by at least this share of the starting loss
 HIGH_UPDATE_RATIO = 0.1  # DeepDiagnosis flags update/weight above 1e-1
+LITTLE_PROGRESS = 0.5  # late loss above half the first loss: the run is not learning much
+DIVERGED = 1.5  # late loss above 1.5x the first: the loss went up
+MIN_SPIKES = 3
 
 
 def finite_losses(trace: Trace) -> np.ndarray:
@@ -138,12 +141,43 @@ def metric_standard_error(trace: Trace, value: float) -> float:
     return math.sqrt(max(value * (1 - value), 0.0) / n)
 
 
-def lr_symptoms(trace: Trace) -> bool:
-    """The loss went non-finite, diverged or spiked: signs that steps are too large."""
+def little_progress(trace: Trace, unknown: bool = False) -> bool:
+    """The late loss is above LITTLE_PROGRESS x the first (``unknown`` when there are too few losses)."""
     progress = loss_progress(trace)
-    peak = peak_update_ratio(trace)
-    return (has_nonfinite_loss(trace) or (progress is not None and progress > 1.5) or spikes(trace) >= 3
-            or (peak is not None and peak > HIGH_UPDATE_RATIO) or rebound(trace) is not None)
+    return unknown if progress is None else progress > LITTLE_PROGRESS
+
+
+def learning_poorly(trace: Trace) -> bool:
+    """Below what simple models reach on the same rows, or little progress on the loss (or unknown)."""
+    train_metric, _ = last_epoch_metrics(trace)
+    floor = trace.data.simple_model_score
+    below_floor = floor is not None and train_metric is not None and train_metric < floor - 0.05
+    return below_floor or little_progress(trace, unknown=True)
+
+
+def steps_too_large(trace: Trace) -> tuple[float, str] | None:
+    """(confidence, what happened) when the loss shows that steps are too large; the one definition of
+    "LR too high" that the lr_too_high rule reports and other rules defer to."""
+    progress = loss_progress(trace)
+    spike_count = spikes(trace)
+    ratio = peak_update_ratio(trace)
+    large_steps = ratio is not None and ratio > HIGH_UPDATE_RATIO
+    if has_nonfinite_loss(trace):
+        return 0.9, "the loss became NaN/inf"
+    if progress is not None and progress > DIVERGED:
+        return 0.85, f"the loss rose to {progress:.3g}x its starting value"
+    if bounced := rebound(trace):
+        return 0.8, f"the loss fell to {bounced[0]:.3g}, then climbed back to {bounced[1]:.3g}"
+    if spike_count >= MIN_SPIKES and (large_steps or ratio is None):
+        return (0.75 if large_steps else 0.55), f"the loss spiked {spike_count} times"
+    if large_steps and (progress is None or progress > LITTLE_PROGRESS):
+        return 0.6, "the loss makes little progress"
+    return None
+
+
+def lr_symptoms(trace: Trace) -> bool:
+    """The loss went non-finite, diverged, rebounded or spiked with large steps: see ``steps_too_large``."""
+    return steps_too_large(trace) is not None
 
 
 def fmt(value: float | None, digits: int = 3) -> float | None:

@@ -1,8 +1,10 @@
 """Torch-side measurements shared by experiment mode (trainer callbacks) and script mode (global hooks).
 
-Probes are sampled: the first few steps and then about ``SAMPLES`` spread over the budget get
+Probes are sampled: the first few steps and then about ``SAMPLES`` spread over the run get
 gradient, update and activation statistics; every step only records its loss. That keeps a
-probed loop within a few percent of the plain loop's speed.
+probed loop within a few percent of the plain loop's speed. Experiment mode knows how many
+steps it will run (``sample_steps``); script mode does not, so ``SampleSchedule`` keeps its
+samples spread over the steps that actually ran.
 """
 
 from __future__ import annotations
@@ -29,6 +31,28 @@ def sample_steps(budget: int) -> set[int]:
     """Which optimizer steps (0-based) get the expensive probes."""
     spaced = np.linspace(0, max(budget - 1, 0), num=min(SAMPLES, max(budget, 1))).round().astype(int)
     return set(range(min(FIRST_STEPS, budget))) | {int(s) for s in spaced}
+
+
+class SampleSchedule:
+    """Sampled steps spread evenly over however many steps run, never more than 2 x SAMPLES of them.
+
+    The first FIRST_STEPS always; after them every ``stride``-th step. When 2 x SAMPLES later samples
+    are held, the stride doubles and the samples off the new stride are dropped: a longer run gets
+    the same density over its whole length, so a bigger budget never starves the real run.
+    """
+
+    def __init__(self) -> None:
+        self.stride = 1
+
+    def due(self, step: int) -> bool:
+        return step < FIRST_STEPS or step % self.stride == 0
+
+    def thin(self, samples: list) -> list:
+        """``samples`` (objects with a ``step``), thinned to the doubled stride once there are too many."""
+        if sum(s.step >= FIRST_STEPS for s in samples) < 2 * SAMPLES:
+            return samples
+        self.stride *= 2
+        return [s for s in samples if self.due(s.step)]
 
 
 def layer_groups(model: nn.Module) -> dict[str, list[nn.Parameter]]:
@@ -145,8 +169,12 @@ def majority_fraction(targets: torch.Tensor) -> float | None:
     return float(torch.bincount(targets.detach().cpu()).max()) / len(targets)
 
 
-def flat_rows(inputs: torch.Tensor) -> np.ndarray:
-    return inputs.detach().float().reshape(len(inputs), -1).cpu().numpy()
+def flat_rows(inputs: torch.Tensor) -> np.ndarray | None:
+    """One row per example, or None for a tensor the probes cannot read (torch.func wrappers, meta)."""
+    try:
+        return inputs.detach().float().reshape(len(inputs), -1).cpu().numpy()
+    except (RuntimeError, TypeError, ValueError):
+        return None
 
 
 def input_stats(rows: np.ndarray) -> InputStats:

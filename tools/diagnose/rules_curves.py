@@ -18,6 +18,8 @@ SWING = 0.03  # AUTOTRAINER: peak-trough pairs 0.03 apart ...
 SWING_SHARE = 0.2  # ... in 20% of epochs
 MIN_EPOCHS_FOR_SHAPE = 8
 PLATEAU_GAIN = 0.01
+STILL_FALLING = 0.8  # the last fifth's median loss below 0.8x the fifth before it: far from converged
+MIN_LOSSES_FOR_TREND = 20
 
 
 def _series(trace: Trace, name: str) -> np.ndarray:
@@ -81,7 +83,7 @@ def overfitting(trace: Trace) -> Diagnosis | None:
                **({"training.epochs": int(best_epoch)} if best_epoch and rising else {})})
 
 
-@rule("underfitting", priority=52)
+@rule("underfitting", priority=48)
 def underfitting(trace: Trace) -> Diagnosis | None:
     train_metric, val_metric = last_epoch_metrics(trace)
     floor = trace.data.simple_model_score
@@ -124,3 +126,30 @@ def plateau(trace: Trace) -> Diagnosis | None:
         fix="Use a decaying schedule with warmup (cosine or one-cycle), or reduce the learning rate on plateau; "
             "if the plateau is at a high loss from the start, check the learning rate and the model's capacity.",
         patch={"training.schedule": "onecycle"})
+
+
+@rule("stopped_too_early", priority=47)
+def stopped_too_early(trace: Trace) -> Diagnosis | None:
+    """The script finished on its own while the loss was still falling steeply (last fifth of the steps vs the
+    fifth before)."""
+    if trace.ended != "finished":
+        return None
+    losses = finite_losses(trace)
+    if len(losses) < MIN_LOSSES_FOR_TREND:
+        return None
+    fifth = len(losses) // 5
+    before, last = float(np.median(losses[-2 * fifth:-fifth])), float(np.median(losses[-fifth:]))
+    val = _series(trace, "val_loss")
+    val_falling = len(val) >= 3 and np.isfinite(val[-3:]).all() and val[-1] < val[-2] < val[-3]
+    if not (before > 0 and last < STILL_FALLING * before) or (len(val) >= 3 and not val_falling):
+        return None
+    return Diagnosis(
+        label="stopped_too_early", confidence=0.75, severity="major",
+        message=f"Training ended while the loss was still falling fast: its median over the last fifth of the steps "
+                f"is {last / before:.0%} of the fifth before"
+                + (", and the validation loss fell in each of the last epochs." if val_falling else "."),
+        evidence={"loss_fifth_before_last": fmt(before), "loss_last_fifth": fmt(last), "steps": len(losses),
+                  "val_loss_still_falling": bool(val_falling)},
+        where=trace.locations.get("step"),
+        fix="Train for more epochs (several times as many), until the validation loss stops improving; keep early "
+            "stopping on the validation loss to end it.")

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import math
 
-from ml_expert.tools.diagnose.measures import fmt, last_epoch_metrics, loss_progress, lr_symptoms
+from ml_expert.tools.diagnose.measures import (
+    fmt,
+    last_epoch_metrics,
+    learning_poorly,
+    little_progress,
+    lr_symptoms,
+)
 from ml_expert.tools.diagnose.registry import rule
 from ml_expert.tools.diagnose.schema import Diagnosis
 from ml_expert.tools.diagnose.trace import InputStats, Trace
@@ -15,6 +21,8 @@ FEATURE_SCALE_RATIO = 1000.0
 SORTED_MAJORITY = 0.9
 IMBALANCE_RATIO = 3.0
 HIDDEN_GAP = 0.1  # accuracy minus balanced accuracy
+HUGE_TARGETS = 100.0  # regression targets' std or |mean| beyond this: far from unit scale
+LARGE_TARGETS = 20.0  # ... or beyond this while the model learns poorly
 
 
 def _where(trace: Trace, key: str, default: str) -> str:
@@ -60,7 +68,7 @@ def labels_no_signal(trace: Trace) -> Diagnosis | None:
         return None
     _, val_metric = last_epoch_metrics(trace)
     if trace.task == "classification":
-        margin = 2 * math.sqrt(d.chance_score * (1 - d.chance_score) / d.signal_rows) + 0.02
+        margin = 2 * math.sqrt(max(d.chance_score * (1 - d.chance_score), 0.0) / d.signal_rows) + 0.02
         chance_level = d.signal_score <= d.chance_score + margin
         val_balanced = d.val_balanced_accuracy
         model_at_chance = val_balanced is None or val_balanced <= d.chance_score + max(margin, 0.1)
@@ -147,7 +155,7 @@ def unnormalized_inputs(trace: Trace) -> Diagnosis | None:
     uneven = (stats.max_feature_std_ratio or 0) > FEATURE_SCALE_RATIO
     if not (large or uneven):
         return None
-    struggling = lr_symptoms(trace) or (loss_progress(trace) or 0) > 0.5
+    struggling = lr_symptoms(trace) or little_progress(trace)
     return Diagnosis(
         label="unnormalized_inputs", confidence=0.85 if struggling else 0.6, severity="major",
         message=f"Inputs reach the first layer unscaled (90th percentile |x| = {stats.p90_abs:.3g}, feature scales "
@@ -203,3 +211,26 @@ def class_imbalance_hidden(trace: Trace) -> Diagnosis | None:
         fix="Weight the loss by inverse class frequency (or oversample small classes) and judge models by balanced "
             "accuracy or macro F1.",
         patch={"training.class_weights": "balanced"})
+
+
+@rule("unscaled_regression_target", priority=19)
+def unscaled_regression_target(trace: Trace) -> Diagnosis | None:
+    """Regression targets on a raw scale (std or |mean| of 100+, or 20+ while learning poorly): the loss and
+    its gradients are that scale squared."""
+    w = trace.wiring
+    if trace.task != "regression" or w.target_std is None:
+        return None
+    scale = max(w.target_std, w.target_abs_mean or 0.0)
+    poor = learning_poorly(trace)
+    if scale < HUGE_TARGETS and not (scale >= LARGE_TARGETS and poor):
+        return None
+    return Diagnosis(
+        label="unscaled_regression_target", confidence=0.85 if poor else 0.7, severity="major",
+        message=f"The regression targets are on a raw scale (std {w.target_std:.3g}, |mean| "
+                f"{w.target_abs_mean or 0:.3g}): the {w.loss_kind or ''} loss and its gradients are that scale squared, "
+                "so no single learning rate suits both the output layer and the rest.",
+        evidence={"target_std": fmt(w.target_std), "target_abs_mean": fmt(w.target_abs_mean),
+                  "loss_kind": w.loss_kind},
+        where=_where(trace, "loss", "data"),
+        fix="Standardise the targets with the training mean and std (y - mean) / std, train on that, and invert "
+            "the transform for predictions and reported errors.")

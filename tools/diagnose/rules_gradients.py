@@ -11,7 +11,7 @@ from ml_expert.tools.diagnose.measures import (
     finite_losses,
     first_last_grad_ratio,
     fmt,
-    last_epoch_metrics,
+    learning_poorly,
     loss_progress,
     lr_symptoms,
     weight_layers,
@@ -23,16 +23,10 @@ from ml_expert.tools.diagnose.trace import Trace
 VANISHING_RATIO = 1e-3  # AUTOTRAINER: first/last gradient ratio below this
 EXPLODING_RATIO = 70.0  # AUTOTRAINER: above this (40-100 all worked)
 DEAD_SHARE = 0.7  # AUTOTRAINER / DeepDiagnosis: 70% of a ReLU layer
+MOSTLY_ZERO = 0.9  # a ReLU layer whose outputs are 0 for this share of rows counts as dead too (when learning poorly)
 SATURATED_SHARE = 0.5  # DeepDiagnosis: half the pre-activations beyond +-5
 INIT_LOSS_FACTOR = 2.5  # loss at step 0 above this many times ln(C)
 HUGE_INITIAL_GRAD_RMS = 10.0  # classification losses give per-weight gradients far below 1 at a sane init
-
-
-def _learning_poorly(trace: Trace) -> bool:
-    train_metric, _ = last_epoch_metrics(trace)
-    floor = trace.data.simple_model_score
-    below_floor = floor is not None and train_metric is not None and train_metric < floor - 0.05
-    return below_floor or (loss_progress(trace) or 1.0) > 0.5
 
 
 @rule("saturated_activations", priority=30)
@@ -50,7 +44,7 @@ def saturated_activations(trace: Trace) -> Diagnosis | None:
     if not saturated:
         return None
     return Diagnosis(
-        label="saturated_activations", confidence=0.85 if _learning_poorly(trace) else 0.6, severity="major",
+        label="saturated_activations", confidence=0.85 if learning_poorly(trace) else 0.6, severity="major",
         message=f"{len(saturated)} of {len(medians)} tanh/sigmoid layers are saturated: in {worst!r} "
                 f"{medians[worst]:.0%} of inputs lie beyond +-5, where the gradient is almost zero.",
         evidence={"worst_layer": worst, "saturated_share": fmt(medians[worst]), "saturated_layers": len(saturated),
@@ -116,7 +110,7 @@ def _huge_from_the_start(trace: Trace, initial: float) -> Diagnosis:
 @rule("vanishing_gradients", priority=33)
 def vanishing_gradients(trace: Trace) -> Diagnosis | None:
     flow = first_last_grad_ratio(trace)
-    if flow is None or flow[0] >= VANISHING_RATIO or not _learning_poorly(trace):
+    if flow is None or flow[0] >= VANISHING_RATIO or not learning_poorly(trace):
         return None
     ratio, first, last = flow
     return Diagnosis(
@@ -133,16 +127,22 @@ def vanishing_gradients(trace: Trace) -> Diagnosis | None:
 
 @rule("dying_relu", priority=31)
 def dying_relu(trace: Trace) -> Diagnosis | None:
+    """Most units of a ReLU layer output 0 for every row of the batch (or the layer is 0 for nearly every
+    row while the model learns poorly), late in the run."""
     early: dict[str, list[float]] = {}
     late: dict[str, list[float]] = {}
     third = max(1, len(trace.samples) // 3)
+    poor = learning_poorly(trace)
     for i, sample in enumerate(trace.samples):
         for name, act in sample.activations.items():
             if act.kind == "relu":
+                dead = act.dead_unit_fraction
+                if poor and act.zero_fraction >= MOSTLY_ZERO:
+                    dead = max(dead, act.zero_fraction)
                 if i < EARLY_SAMPLES:
-                    early.setdefault(name, []).append(act.dead_unit_fraction)
+                    early.setdefault(name, []).append(dead)
                 if i >= len(trace.samples) - third:
-                    late.setdefault(name, []).append(act.dead_unit_fraction)
+                    late.setdefault(name, []).append(dead)
     if not late:
         return None
     dead = {name: float(np.median(v)) for name, v in late.items()}
@@ -170,6 +170,8 @@ def bad_init_loss(trace: Trace) -> Diagnosis | None:
     losses = finite_losses(trace)
     if chance is None or not len(losses) or trace.wiring.loss_kind not in ("cross_entropy", "nll", None):
         return None
+    if trace.wiring.loss_sum_reduction_calls:
+        return None  # a summed loss starts at batch x ln(C): wrong_loss_reduction names the cause
     start = float(losses[0])
     if start < INIT_LOSS_FACTOR * chance or start - chance < 1.0:
         return None

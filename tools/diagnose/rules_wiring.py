@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from ml_expert.tools.diagnose.measures import fmt, last_epoch_metrics, loss_progress
+import math
+
+from ml_expert.tools.diagnose.measures import fmt, last_epoch_metrics, little_progress
 from ml_expert.tools.diagnose.registry import rule
+from ml_expert.tools.diagnose.rules_crash import crash_finding
 from ml_expert.tools.diagnose.schema import Diagnosis
 from ml_expert.tools.diagnose.trace import Trace
 
 MODE_SHARE = 0.5  # share of forwards in the wrong mode that makes it a habit, not a one-off
+BACKWARDS_PER_STEP = 32  # more backward() calls than this per optimizer.step(): not gradient accumulation
+NO_GRADIENT_SHARE = 0.05  # parameters in the optimizer that never get a gradient, as a share of all
+BATCH_OF_ONE_SHARE = 0.2  # training batches of one through batch-norm
 
 
 def _at(trace: Trace, *keys: str) -> str | None:
@@ -61,7 +67,7 @@ def frozen_parameters(trace: Trace) -> Diagnosis | None:
     train_metric, _ = last_epoch_metrics(trace)
     floor = trace.data.simple_model_score
     struggling = (floor is not None and train_metric is not None and train_metric < floor - 0.05) or (
-        (loss_progress(trace) or 0) > 0.5)
+        little_progress(trace))
     names = [g.name for g in frozen]
     return Diagnosis(
         label="frozen_parameters", confidence=0.85 if struggling else 0.55, severity="major",
@@ -136,3 +142,80 @@ def train_mode_in_validation(trace: Trace) -> Diagnosis | None:
         evidence={"nograd_forwards": w.nograd_forwards, "in_train_mode": w.nograd_forwards_in_train},
         where=_at(trace, "validation_forward"),
         fix="Call model.eval() before validating (and model.train() before training resumes).")
+
+
+@rule("optimizer_step_missing", priority=9)
+def optimizer_step_missing(trace: Trace) -> Diagnosis | None:
+    """backward() far more often than optimizer.step(), or step() never called: gradients are thrown away.
+
+    Gradient accumulation (several backwards per step, one zero_grad per step) is not this; zero_grad()
+    between the backwards, or more than BACKWARDS_PER_STEP of them per step, is."""
+    w = trace.wiring
+    if w.backward_calls < 3:
+        return None
+    steps = w.optimizer_steps
+    per_step = w.backward_calls / steps if steps else math.inf
+    wiped = steps and per_step >= 2 and w.zero_grad_calls >= 2 * steps
+    if steps and not wiped and per_step < BACKWARDS_PER_STEP:
+        return None
+    return Diagnosis(
+        label="optimizer_step_missing", confidence=0.95 if not steps else 0.85, severity="critical",
+        message=(f"optimizer.step() was never called in {w.backward_calls} backward() calls: the weights never change."
+                 if not steps else
+                 f"backward() ran {w.backward_calls} times but optimizer.step() only {steps} "
+                 f"({per_step:.0f} per step)" + (", with zero_grad() wiping the gradients in between" if wiped else "")
+                 + ": most batches' gradients are thrown away."),
+        evidence={"backward_calls": w.backward_calls, "optimizer_steps": steps, "zero_grad_calls": w.zero_grad_calls,
+                  "backwards_per_step": fmt(per_step)},
+        where=_at(trace, "step", "backward"),
+        fix="Call optimizer.step() once per batch, right after loss.backward() (inside the batch loop), with "
+            "optimizer.zero_grad() before the backward.")
+
+
+@rule("no_gradient_flow", priority=11)
+def no_gradient_flow(trace: Trace) -> Diagnosis | None:
+    """Parameters the optimizer holds, with requires_grad=True, never receive a gradient: the graph is cut
+    (detach(), .data, a numpy round trip or no_grad inside forward)."""
+    crashed = crash_finding(trace, "no_gradient_flow", "the loss is not connected to any parameter",
+                            "Keep the forward pass inside autograd: no detach(), .data, .numpy() or torch.no_grad() "
+                            "between the parameters and the loss.")
+    if crashed:
+        return crashed
+    if trace.wiring.optimizer_steps < 3:
+        return None
+    cut = [g for g in trace.groups if g.trainable and g.in_optimizer and not g.got_grad]
+    total = sum(g.n_params for g in trace.groups)
+    share = sum(g.n_params for g in cut) / max(total, 1)
+    if not cut or share < NO_GRADIENT_SHARE:
+        return None
+    names = [g.name for g in cut]
+    return Diagnosis(
+        label="no_gradient_flow", confidence=0.9, severity="critical",
+        message=f"{len(cut)} layer group(s) ({share:.0%} of the parameters) are trainable and in the optimizer but "
+                f"never received a gradient: {names[:5]}. The graph from the loss back to them is cut.",
+        evidence={"groups_without_gradient": len(cut), "params_share": fmt(share), "first": names[0]},
+        where=_at(trace, "model_forward", "forward") or names[0],
+        fix=f"In forward, keep {names[0]!r}'s output inside autograd: remove detach(), .data, a numpy round trip "
+            "(.numpy() / torch.tensor(...)) or torch.no_grad() between these layers and the loss.")
+
+
+@rule("batchnorm_batch_of_one", priority=17)
+def batchnorm_batch_of_one(trace: Trace) -> Diagnosis | None:
+    """Batch-norm in training mode receives batches of one row (a crash for BatchNorm1d, noise otherwise)."""
+    crashed = crash_finding(trace, "batchnorm_batch_of_one", "batch-norm cannot normalise one row",
+                            "Drop the last incomplete batch (DataLoader(drop_last=True)), use a batch size that does "
+                            "not leave one row, or switch to LayerNorm/GroupNorm.")
+    if crashed:
+        return crashed
+    w = trace.wiring
+    if not w.bn_batch_of_one_forwards or not w.grad_forwards:
+        return None
+    share = w.bn_batch_of_one_forwards / w.grad_forwards
+    return Diagnosis(
+        label="batchnorm_batch_of_one", confidence=0.9 if share >= BATCH_OF_ONE_SHARE else 0.6, severity="major",
+        message=f"{w.bn_batch_of_one_forwards} of {w.grad_forwards} training forwards sent a batch of one row through "
+                "batch-norm in training mode: its batch statistics are undefined (one value per channel).",
+        evidence={"batch_of_one_forwards": w.bn_batch_of_one_forwards, "grad_forwards": w.grad_forwards},
+        where=_at(trace, "batch_of_one", "forward"),
+        fix="Use batches of several rows (drop_last=True for the last one), or replace BatchNorm with "
+            "LayerNorm/GroupNorm when batches must be tiny.")

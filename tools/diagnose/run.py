@@ -13,7 +13,7 @@ from importlib import metadata
 
 import numpy as np
 
-from ml_expert.tools.diagnose.registry import diagnose, rules
+from ml_expert.tools.diagnose.registry import diagnose_all, rules
 from ml_expert.tools.diagnose.schema import (
     DiagnoseTrainingResult,
     DiagnoseTrainingSpec,
@@ -21,6 +21,7 @@ from ml_expert.tools.diagnose.schema import (
     ExperimentMode,
     HistoryMode,
     Proof,
+    RuleFailure,
     ScriptMode,
 )
 from ml_expert.tools.diagnose.trace import Trace
@@ -41,6 +42,7 @@ class Outcome:
     proof: Proof | None = None
     proof_skipped: str | None = None
     after: Trace | None = None
+    failures: list[RuleFailure] = field(default_factory=list)
     provenance: dict = field(default_factory=dict)
     extra: dict = field(default_factory=dict)  # mode-specific result fields
 
@@ -57,8 +59,11 @@ def diagnose_training(spec: DiagnoseTrainingSpec, job: JobContext) -> DiagnoseTr
     job.progress(2, 3, "writing curves and plots")
     trace = outcome.trace
     _write_artifacts(outcome, job, mode.kind)
+    # Unknown, not healthy, when a rule failed and nothing was found; a crash always carries a finding.
+    healthy = False if outcome.diagnoses or trace.crash else None if outcome.failures else True
     result = DiagnoseTrainingResult(
-        mode=mode.kind, healthy=not outcome.diagnoses, diagnoses=outcome.diagnoses, proof=outcome.proof,
+        mode=mode.kind, healthy=healthy, diagnoses=outcome.diagnoses, proof=outcome.proof,
+        rule_failures=outcome.failures,
         proof_skipped=outcome.proof_skipped, steps_observed=len(trace.losses) or len(trace.epochs),
         summary=_summary(outcome), metrics=_metrics(outcome), curves=_curves(outcome),
         verdicts=outcome.verdicts, artifacts=list(job.artifacts), **outcome.extra)
@@ -82,8 +87,8 @@ def _experiment(mode: ExperimentMode, seed: int, job: JobContext, started: float
     job.progress(0, 3, "training with probes")
     prepared = prepare_data(experiment.data, job, field="mode.experiment.data")
     before = probed_run(experiment, prepared, job, max_steps=mode.max_steps, seed=seed)
-    diagnoses = diagnose(before.trace)
-    outcome = Outcome(before.trace, diagnoses, time.perf_counter() - started,
+    diagnoses, failures = diagnose_all(before.trace)
+    outcome = Outcome(before.trace, diagnoses, time.perf_counter() - started, failures=failures,
                       verdicts=[*prepared.verdicts, *filter(None, [gap_verdict(before.trace)])],
                       provenance={**prepared.provenance_fields(), "seeds": prepared.seeds,
                                   "device": before.fit.device})
@@ -106,13 +111,14 @@ def _script(mode: ScriptMode, job: JobContext, started: float) -> Outcome:
 
     job.progress(0, 3, "running the script under probes")
     ran = run_script(mode, job)
-    diagnoses = diagnose(ran.trace)
+    diagnoses, failures = diagnose_all(ran.trace)
     verdicts = [*script_data_verdicts(ran.trace), *filter(None, [gap_verdict(ran.trace)])]
-    return Outcome(ran.trace, diagnoses, time.perf_counter() - started, verdicts=verdicts,
+    return Outcome(ran.trace, diagnoses, time.perf_counter() - started, verdicts=verdicts, failures=failures,
                    proof_skipped="script mode: the fix is an edit of your script at the line named in `where`; "
                                  "re-run diagnose_training after the edit to confirm." if diagnoses else None,
                    provenance={"device": "cpu"},
-                   extra={"script_output_tail": ran.output_tail, "script_exit": ran.exit})
+                   extra={"script_output_tail": ran.output_tail, "script_exit": ran.exit,
+                          "script_warnings": ran.trace.warnings})
 
 
 def _history(mode: HistoryMode, job: JobContext, started: float) -> Outcome:
@@ -120,8 +126,8 @@ def _history(mode: HistoryMode, job: JobContext, started: float) -> Outcome:
 
     job.progress(0, 3, "reading the logged curves")
     trace = read_history(mode, job)
-    diagnoses = diagnose(trace)
-    return Outcome(trace, diagnoses, time.perf_counter() - started,
+    diagnoses, failures = diagnose_all(trace)
+    return Outcome(trace, diagnoses, time.perf_counter() - started, failures=failures,
                    verdicts=list(filter(None, [gap_verdict(trace)])),
                    proof_skipped="history mode: only curves were given, nothing could be re-run." if diagnoses else None)
 

@@ -31,6 +31,18 @@ Diagnosis vocabulary (``Diagnosis.label``):
 | class_imbalance_hidden | accuracy looks fine while balanced accuracy is far lower | class weights / resampling; report balanced accuracy |
 | train_val_drift | validation inputs come from a different distribution than training | re-split at random, or adapt / re-weight |
 | preprocessing_mismatch | validation inputs are scaled differently from training inputs | apply the same fitted transform to every split |
+| script_crashed | the script raised, exited non-zero or was killed, for a reason no other label names | fix the error at the line named in `where` |
+| optimizer_step_missing | backward() runs far more often than optimizer.step() (or step is never called): gradients are thrown away | call optimizer.step() once per batch, right after loss.backward() |
+| lr_schedule_collapse | the learning rate the scheduler sets falls to a tiny share of its peak early in the run | step the scheduler per epoch (or size T_max / step_size to the run), or drop it |
+| no_gradient_flow | parameters the optimizer holds and that require grad never receive a gradient: the graph is cut | remove the detach() / .data / numpy round trip / no_grad inside forward |
+| weight_decay_too_high | weight decay shrinks the weights faster than the loss can grow them | lower weight_decay to about 1e-4 (SGD/Adam) or 0.01 (AdamW) |
+| momentum_misconfigured | SGD momentum or Adam betas outside the range that trains stably (momentum >= 0.98, beta2 < 0.9) | momentum 0.9, betas (0.9, 0.999) |
+| wrong_loss_reduction | the loss is summed where a mean was meant, or normalised over the batch axis | reduction="mean" (or divide by the batch), log_softmax(dim=1) |
+| loss_shape_broadcast | prediction and target shapes broadcast inside the loss ((N, 1) against (N,)) | give both the same shape (squeeze the output or unsqueeze the target) |
+| output_activation_mismatch | the output activation cannot reach the targets (ReLU on signed targets, sigmoid before a with-logits loss, raw outputs into BCELoss) | match the output layer to the loss: raw logits with BCEWithLogitsLoss, no ReLU on a regression output |
+| unscaled_regression_target | regression targets on a huge raw scale: the loss and its gradients are huge | standardise the targets with the training mean and std, and invert for predictions |
+| batchnorm_batch_of_one | batch-norm in training mode gets batches of one row: its statistics are undefined | drop_last=True, a larger batch, or GroupNorm/LayerNorm |
+| stopped_too_early | the script ended while the loss was still falling steeply | train for more epochs (until the validation loss flattens) |
 """
 
 from __future__ import annotations
@@ -39,6 +51,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ml_expert.tools.diagnose.trace import ScriptWarning
 from ml_expert.tools.envelope import EvidenceValue, ToolResult
 from ml_expert.tools.spec import ToolSpec
 from ml_expert.tools.train.spec import ExperimentSpec
@@ -49,7 +62,10 @@ DiagnosisLabel = Literal[
     "unnormalized_inputs", "missing_zero_grad", "frozen_parameters", "params_missing_from_optimizer",
     "softmax_into_cross_entropy", "regression_loss_on_classes", "eval_mode_in_training", "train_mode_in_validation",
     "unshuffled_sorted_data", "labels_no_signal", "train_val_overlap", "label_leak_feature",
-    "class_imbalance_hidden", "train_val_drift", "preprocessing_mismatch",
+    "class_imbalance_hidden", "train_val_drift", "preprocessing_mismatch", "script_crashed",
+    "optimizer_step_missing", "lr_schedule_collapse", "no_gradient_flow", "weight_decay_too_high",
+    "momentum_misconfigured", "wrong_loss_reduction", "loss_shape_broadcast", "output_activation_mismatch",
+    "unscaled_regression_target", "batchnorm_batch_of_one", "stopped_too_early",
 ]
 
 
@@ -73,8 +89,9 @@ class ScriptMode(_Strict):
     kind: Literal["script"] = Field(default="script", description="Selects script mode.")
     script: str = Field(description="Path of the training script (.py) under the server's roots.")
     args: list[str] = Field(default_factory=list, description="Command-line arguments for the script.")
-    max_steps: int = Field(default=300, ge=5, le=100_000,
-                           description="Stop the script after this many optimizer steps.")
+    max_steps: int = Field(default=20_000, ge=5, le=100_000,
+                           description="Stop the script after this many optimizer steps (the default lets a "
+                                       "typical small script run to its end; probes sample the steps that run).")
     time_budget_s: float = Field(default=60.0, gt=0, le=3600, description="Stop the script after this long.")
 
 
@@ -112,6 +129,13 @@ class Diagnosis(BaseModel):
     fix: str = Field(description="A concrete fix.")
     patch: dict[str, EvidenceValue] = Field(
         default_factory=dict, description="The fix as experiment overrides (dotted names), when it is one.")
+
+
+class RuleFailure(BaseModel):
+    """A rule that raised on this trace: its finding is missing, every other one stands."""
+
+    rule: str
+    error: str
 
 
 class ProofRun(BaseModel):
@@ -154,3 +178,7 @@ class DiagnoseTrainingResult(ToolResult):
                                                                      "printed (stdout and stderr).")
     script_exit: str | None = Field(default=None, description="Script mode: how the script ended (budget, "
                                                               "finished, error ...).")
+    script_warnings: list[ScriptWarning] = Field(default_factory=list, description="Script mode: warnings raised "
+                                                 "while the script ran, each with the user's file:line.")
+    rule_failures: list[RuleFailure] = Field(default_factory=list, description="Rules that raised on this run "
+                                             "(a tool bug): their findings are missing, the others stand.")

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 from ml_expert.tools.diagnose.schema import ScriptMode
-from ml_expert.tools.diagnose.trace import Trace
+from ml_expert.tools.diagnose.trace import Crash, Trace
 from ml_expert.tools.errors import SpecError
 from ml_expert.tools.job import JobContext
 from ml_expert.tools.paths import resolve_under_roots
@@ -29,39 +32,63 @@ class ScriptRun:
     output_tail: str
 
 
-def run_script(mode: ScriptMode, job: JobContext) -> ScriptRun:
+def script_path(mode: ScriptMode, job: JobContext) -> Path:
     script = resolve_under_roots("mode.script", mode.script, job.roots)
     if script.suffix != ".py" or not script.is_file():
         raise SpecError("mode.script", f"{mode.script!r} is not a Python file", "a .py training script under the roots")
+    return script
+
+
+def run_script(mode: ScriptMode, job: JobContext, overrides: dict | None = None, name: str = "script") -> ScriptRun:
+    """One probed run of the script; ``overrides`` (the proof's re-run) change run-time settings."""
+    script = script_path(mode, job)
     import torch
 
-    folder = job.run_dir / "script"
+    folder = job.run_dir / name
     folder.mkdir(exist_ok=True)
     config = folder / "config.json"
     trace_path, log_path = folder / "trace_raw.json", folder / "output.log"
     threads = torch.get_num_threads()
     config.write_text(json.dumps({"script": str(script), "args": mode.args, "trace": str(trace_path),
                                   "max_steps": mode.max_steps, "time_budget_s": mode.time_budget_s,
-                                  "threads": threads}))
+                                  "threads": threads, "overrides": overrides or {}}))
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "MPLBACKEND": "Agg", "WANDB_MODE": "disabled",
            "OMP_NUM_THREADS": str(threads)}
+    returncode = None
     with open(log_path, "wb") as log:
         try:
-            subprocess.run([sys.executable, "-m", "ml_expert.tools.diagnose.script_runner", str(config)],
-                           cwd=script.parent, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                           env=env, timeout=mode.time_budget_s + GRACE_S, check=False)
+            returncode = subprocess.run(
+                [sys.executable, "-m", "ml_expert.tools.diagnose.script_runner", str(config)], cwd=script.parent,
+                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
+                timeout=mode.time_budget_s + GRACE_S, check=False).returncode
         except subprocess.TimeoutExpired:
             pass  # the trace is missing: reported below with the output
     output = log_path.read_text(errors="replace")
-    job.add_artifact("script_output.log", "log", log_path)
+    job.add_artifact(f"{name}_output.log", "log", log_path)
     tail = output[-TAIL_CHARS:]
-    if not trace_path.is_file():
-        raise SpecError("mode.script", f"the script ended without a trace; its output ends with: {tail[-500:]!r}",
-                        "a script that runs under `python script.py ARGS` from its own folder")
-    raw = json.loads(trace_path.read_text())
-    trace = Trace.model_validate(raw["trace"])
-    if trace.wiring.optimizer_steps == 0:
-        raise SpecError("mode.script", f"the script {raw['exit']} before its first optimizer step; its output ends "
-                                       f"with: {tail[-500:]!r}",
-                        "a script that trains with a torch.optim optimizer (optimizer.step())")
-    return ScriptRun(trace, raw["exit"], tail)
+    if trace_path.is_file():
+        raw = json.loads(trace_path.read_text())
+        return ScriptRun(Trace.model_validate(raw["trace"]), raw["exit"], tail)
+    if returncode is None:
+        raise SpecError("mode.script", f"the script did not stop within time_budget_s + {GRACE_S} s; its output "
+                                       f"ends with: {tail[-500:]!r}", "a script that the probes can stop in time")
+    crash = _native_crash(returncode, output, str(script.parent))
+    return ScriptRun(Trace(source="script", ended="crashed", crash=crash), crash.exit, tail)
+
+
+def _native_crash(returncode: int, output: str, user_dir: str) -> Crash:
+    """A child that died without writing its trace: a signal (segfault, kill) or a native abort."""
+    if returncode < 0:
+        number = -returncode
+        try:
+            name = signal.Signals(number).name
+        except ValueError:
+            name = "unknown signal"
+        how = f"signal {number} ({name})"
+    else:
+        how = f"exit code {returncode}"
+    # faulthandler prints the Python stack, innermost frame first: the first line in the user's folder.
+    frames = re.findall(r'File "([^"]+)", line (\d+)', output)
+    where = next((f"{f}:{n}" for f, n in frames if f.startswith(user_dir) and "site-packages" not in f), None)
+    fatal = re.search(r"Fatal Python error: (.+)", output)
+    return Crash(exception=how, message=fatal.group(1).strip() if fatal else "", where=where, exit=how)

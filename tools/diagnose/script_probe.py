@@ -2,9 +2,15 @@
 
 Installed process-wide: module forward pre/post hooks (every module), optimizer step pre/post
 hooks (every optimizer), and thin wrappers around ``Tensor.backward``, ``Optimizer.zero_grad``,
-``Module.zero_grad``, ``Module.train``, ``Optimizer.__init__`` and the functional losses. Every
-step pays for a few counters and the loss value; gradient, update and activation statistics
-are taken on sampled steps only. Call sites in the user's files give the ``where`` of a fix.
+``Module.zero_grad``, ``Module.train``, ``Optimizer.__init__``, the LR schedulers and the
+functional losses. Every step pays for a few counters, the loss value and the LR it used;
+gradient, update and activation statistics are taken on sampled steps only (spread over the
+steps that actually run). Call sites in the user's files give the ``where`` of a fix. A probe
+never breaks the script: what it cannot read it skips and counts.
+
+``overrides`` (the proof's re-run) change run-time settings without editing the script: lr,
+weight_decay, momentum, beta2, no_scheduler, zero_grad, modes (train()/eval() around forwards),
+standardise (input mean and std per feature).
 """
 
 from __future__ import annotations
@@ -19,39 +25,50 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
+from torch.optim import lr_scheduler
 from torch.optim.optimizer import register_optimizer_step_post_hook, register_optimizer_step_pre_hook
 
-from ml_expert.tools.diagnose import probes
-from ml_expert.tools.diagnose.trace import EpochRow, Sample, Trace
+from ml_expert.tools.diagnose import loss_checks, probes
+from ml_expert.tools.diagnose.loss_checks import (
+    CLASS_LOSSES,
+    LOSS_KINDS,
+    MAX_INTEGER_CLASSES,
+    REGRESSION_LOSSES,
+)
+from ml_expert.tools.diagnose.trace import EpochRow, Sample
 
-LOSS_KINDS = {"cross_entropy": "cross_entropy", "nll_loss": "nll", "mse_loss": "mse", "l1_loss": "l1",
-              "smooth_l1_loss": "smooth_l1", "huber_loss": "huber", "binary_cross_entropy": "bce",
-              "binary_cross_entropy_with_logits": "bce"}
-REGRESSION_LOSSES = ("mse", "l1", "smooth_l1", "huber")
-CLASS_LOSSES = ("cross_entropy", "nll")
 ROWS_KEPT = 2048  # input rows kept per kind (training / validation) for statistics and the signal probe
 HASHED_ROWS = 200_000
-MAX_INTEGER_CLASSES = 20
 STALE_BATCHES = 3  # batches adding no new row hash before hashing stops
 ACCURACY_EVERY = 4
+CHECKED_CALLS = 5  # loss calls always checked; after them, sampled steps only
+TRAIN_ROWS_SHARE = 0.9  # a no-grad batch with this share of training rows is a train-metric pass
+ROWS_TESTED = 16  # rows of a no-grad batch hashed to tell which rows it holds
+VAL_ROWS_KEPT = 20_000  # validation targets and predictions kept for the metric and the proof
 
 
 class BudgetReached(BaseException):  # noqa: N818 - a stop signal; BaseException so `except Exception` lets it pass
     """Raised from a hook or the timer to stop the user's script."""
 
 
+def _window() -> dict:
+    return {"loss": [], "hits": 0, "rows": 0, "targets": [], "preds": [], "sse": 0.0, "sum": 0.0, "sumsq": 0.0}
+
+
 class ScriptProbe:
-    def __init__(self, script: Path, max_steps: int):
+    def __init__(self, script: Path, max_steps: int, overrides: dict | None = None):
         self.user_dir = str(script.resolve().parent)
         self.max_steps = max_steps
-        self.sampled = probes.sample_steps(max_steps)
+        self.overrides = overrides or {}
+        self.schedule = probes.SampleSchedule()
         self.started = time.perf_counter()
         self.step = 0
-        self.sampling = 0 in self.sampled
+        self.sampling = True
         self.depth = 0
         self.locations: dict[str, str] = {}
         self.counts = Counter()
         self.mode_layers_of: dict[int, list[nn.Module]] = {}  # root module id -> its dropout/batch-norm layers
+        self.batchnorm_roots: set[int] = set()
         self.roots: dict[int, nn.Module] = {}
         self.root_grad_forwards = Counter()
         self.optimizers: list[torch.optim.Optimizer] = []
@@ -63,10 +80,15 @@ class ScriptProbe:
         self.activations: dict = {}
         self.steps: list[int] = []
         self.losses: list[float] = []
+        self.lrs: list[float] = []
         self.last_backward_loss: float | None = None
+        self.loss_since_step = False
         self.last_root_input: torch.Tensor | None = None
+        self.last_root_output: torch.Tensor | None = None
+        self.nograd_on_train = False
         self.train_hashes: set[int] = set()
         self.val_hashes: set[int] = set()
+        self.train_eval_hashes: set[int] = set()  # rows of no-grad passes over training rows
         self.train_rows: list[np.ndarray] = []
         self.val_rows: list[np.ndarray] = []
         self.pairs_x: list[np.ndarray] = []
@@ -74,21 +96,29 @@ class ScriptProbe:
         self.loss_kinds = Counter()
         self.probability_calls = 0
         self.checked_calls = 0
+        self.output_ranges = Counter()
         self.regression_targets: set[float] = set()
         self.regression_on_integers = True
+        self.target_moments = [0, 0.0, 0.0]  # rows, sum, sum of squares of regression targets
         self.stale_grad_backwards = 0
+        self.unreadable = 0  # tensors a probe could not read (skipped)
+        self.settings: dict[str, float | str | None] = {}
         # per validation pass (a run of no-grad loss calls): the curves of script mode
         self.epochs: list[EpochRow] = []
-        self.window_train = {"loss": [], "hits": 0, "rows": 0}
-        self.window_val = {"loss": [], "hits": 0, "rows": 0, "targets": [], "preds": []}
-        self.last_val_targets: np.ndarray | None = None
-        self.last_val_preds: np.ndarray | None = None
+        self.window_train = _window()
+        self.window_val = _window()
+        self.window_train_eval = _window()  # no-grad passes over training rows
+        self.val_targets: np.ndarray | None = None
+        self.val_preds: np.ndarray | None = None
         self.batch_majority: float | None = None
         self.num_classes: int | None = None
+        self.binary_outputs = False
         self.module_names: dict[int, str] = {}
         self.activation_modules: list[tuple[nn.Module, str]] = []
         self.optimizer_name: str | None = None
         self.lr: float | None = None
+        self.scheduler_depth = 0
+        self.standardise: tuple[torch.Tensor, torch.Tensor] | None = None
         self._originals: list[tuple[object, str, object]] = []
         self._handles: list = []
         self._global_forward_hooks: list = []
@@ -96,6 +126,8 @@ class ScriptProbe:
         self.stale_batches = Counter()  # per kind (grad / no-grad): batches whose rows were all hashed already
         self.rows_kept = Counter()  # per kind: input rows kept for statistics
         self.rows_done = {True: False, False: False}  # per kind: hashing and keeping finished
+        if (moments := self.overrides.get("standardise")) is not None:
+            self.standardise = (torch.tensor(moments[0]), torch.tensor(moments[1]))
 
     # --- installing -----------------------------------------------------------------------
 
@@ -112,8 +144,11 @@ class ScriptProbe:
         self._wrap(nn.Module, "zero_grad", self._counted("zero_grad"))
         self._wrap(nn.Module, "train", self._mode_switch)
         self._wrap(torch.optim.Optimizer, "__init__", self._optimizer_init)
+        for owner in (lr_scheduler.LRScheduler, lr_scheduler.ReduceLROnPlateau):  # the latter overrides both
+            self._wrap(owner, "__init__", self._scheduler_init)
+            self._wrap(owner, "step", self._scheduler_step)
         for name, kind in LOSS_KINDS.items():
-            self._wrap(F, name, self._loss(kind))
+            self._wrap(F, name, self._loss(kind, name in loss_checks.LOGITS_LOSSES))
 
     def uninstall(self) -> None:
         for handle in self._handles + self._global_forward_hooks + self._activation_hooks:
@@ -122,13 +157,13 @@ class ScriptProbe:
             setattr(owner, name, original)
 
     def _wrap(self, owner, name: str, make) -> None:
-        original = getattr(owner, name)
+        original = owner.__dict__[name] if name in owner.__dict__ else getattr(owner, name)
         self._originals.append((owner, name, original))
         setattr(owner, name, make(original))
 
-    def _where(self) -> str | None:
+    def where(self, frame=None) -> str | None:
         """file:line of the innermost frame in the user's folder (frames walked directly: no source reads)."""
-        frame = sys._getframe(2)
+        frame = frame or sys._getframe(2)
         while frame is not None:
             name = frame.f_code.co_filename
             if name.startswith(self.user_dir) and "site-packages" not in name:
@@ -137,8 +172,13 @@ class ScriptProbe:
         return None
 
     def _remember(self, key: str) -> None:
-        if key not in self.locations and (where := self._where()):
+        if key not in self.locations and (where := self.where(sys._getframe(2))):
             self.locations[key] = where
+
+    def _rows(self, tensor: torch.Tensor) -> np.ndarray | None:
+        rows = probes.flat_rows(tensor)
+        self.unreadable += rows is None
+        return rows
 
     # --- forwards -------------------------------------------------------------------------
 
@@ -148,36 +188,84 @@ class ScriptProbe:
     def _pre_forward(self, module, args):
         self.depth += 1
         if self.depth == 1:
-            self._root_forward(module, args)
+            return self._root_forward(module, args)
+        return None
 
-    def _root_forward(self, module, args) -> None:
+    def _root_forward(self, module, args):
         key = id(module)
         if key not in self.mode_layers_of:
             if isinstance(module, nn.modules.loss._Loss) or next(module.parameters(), None) is None:
                 self.mode_layers_of[key] = []  # a loss or a parameter-free helper, not a model
-                return
+                return None
             self.roots[key] = module
             self.mode_layers_of[key] = self._mode_layers(module)
+            if any(isinstance(m, nn.modules.batchnorm._BatchNorm) for m in module.modules()):
+                self.batchnorm_roots.add(key)
+            self._remember_forward_def(module)
         elif key not in self.roots:
-            return
+            return None
         grad = torch.is_grad_enabled()
-        wants_rows = not self.rows_done[grad] or (grad and self.rows_kept["pairs"] < ROWS_KEPT)
-        first = next((a for a in args if isinstance(a, torch.Tensor)), None) if wants_rows else None
+        if self.overrides.get("modes") and module.training != grad:
+            module.train(grad)
+        first = next((a for a in args if isinstance(a, torch.Tensor)), None)
+        replaced = self._standardised(first)
+        if replaced is not None:
+            args = tuple(replaced if a is first else a for a in args)
+            first = replaced
+        usable = first is not None and first.is_floating_point() and first.dim() >= 2 and len(first)
         if grad:
-            if not self.root_grad_forwards[key]:
-                self._remember("forward")
-            self.root_grad_forwards[key] += 1
-            self.counts["grad_forwards"] += 1
-            if self.mode_layers_of[key] and not self._training_mode(module):
-                self.counts["grad_forwards_in_eval"] += 1
-            self.last_root_input = first
+            self._grad_forward(module, first)
         else:
             self.counts["nograd_forwards"] += 1
             self._remember("validation_forward")
-            if self.mode_layers_of[key] and self._training_mode(module):
+            self.nograd_on_train = bool(usable) and self._train_rows(first)
+            if self.nograd_on_train:
+                self.counts["train_row_eval_forwards"] += 1
+                if len(self.train_eval_hashes) < HASHED_ROWS and (rows := self._rows(first)) is not None:
+                    self.train_eval_hashes.update(probes.row_hashes(rows).tolist())
+            elif self.mode_layers_of[key] and self._training_mode(module):
                 self.counts["nograd_forwards_in_train"] += 1
-        if first is not None and first.is_floating_point() and first.dim() >= 2 and len(first):
+        wants_rows = not self.rows_done[grad] or (grad and self.rows_kept["pairs"] < ROWS_KEPT)
+        if usable and wants_rows and not (not grad and self.nograd_on_train):
             self._keep_rows(first, grad)
+        return args if replaced is not None else None
+
+    def _grad_forward(self, module: nn.Module, first: torch.Tensor | None) -> None:
+        key = id(module)
+        if not self.root_grad_forwards[key]:
+            self._remember("forward")
+        self.root_grad_forwards[key] += 1
+        self.counts["grad_forwards"] += 1
+        if self.mode_layers_of[key] and not self._training_mode(module):
+            self.counts["grad_forwards_in_eval"] += 1
+        if key in self.batchnorm_roots and module.training and first is not None and first.dim() and len(first) == 1:
+            self.counts["bn_batch_of_one"] += 1
+            self._remember("batch_of_one")
+        self.last_root_input = first
+
+    def _remember_forward_def(self, module: nn.Module) -> None:
+        code = getattr(type(module).forward, "__code__", None)
+        if code is not None and code.co_filename.startswith(self.user_dir):
+            self.locations.setdefault("model_forward", f"{code.co_filename}:{code.co_firstlineno}")
+
+    def _standardised(self, first: torch.Tensor | None) -> torch.Tensor | None:
+        if self.standardise is None or first is None or not first.is_floating_point() or first.dim() < 2:
+            return None
+        mean, std = self.standardise
+        if first[0].numel() != mean.numel():
+            return None
+        shape = first.shape
+        return ((first.reshape(len(first), -1) - mean.to(first)) / std.to(first)).reshape(shape)
+
+    def _train_rows(self, inputs: torch.Tensor) -> bool:
+        """The no-grad batch holds training rows (a train-metric pass), judged on its first rows."""
+        if not self.train_hashes:
+            return False
+        rows = self._rows(inputs[:ROWS_TESTED])
+        if rows is None:
+            return False
+        hashes = probes.row_hashes(rows).tolist()
+        return sum(h in self.train_hashes for h in hashes) >= TRAIN_ROWS_SHARE * len(hashes)
 
     def _training_mode(self, module: nn.Module) -> bool:
         layers = self.mode_layers_of[id(module)]
@@ -191,7 +279,9 @@ class ScriptProbe:
         if not (hashing or keeping):
             self.rows_done[grad] = True  # from now on forwards skip the input entirely
             return
-        rows = probes.flat_rows(inputs)
+        rows = self._rows(inputs)
+        if rows is None:
+            return
         if hashing:
             before = len(hashes)
             hashes.update(probes.row_hashes(rows).tolist())
@@ -202,12 +292,17 @@ class ScriptProbe:
 
     def _post_forward(self, module, args, output):
         self.depth -= 1
+        if self.depth == 0 and id(module) in self.roots and isinstance(output, torch.Tensor):
+            self.last_root_output = output
         if self.sampling:
             self._record_activation(module, probes.activation_kind(module), output)
 
     def _record_activation(self, module, kind: str | None, output) -> None:
         if kind and torch.is_grad_enabled() and isinstance(output, torch.Tensor) and id(module) not in self.activations:
-            self.activations[id(module)] = probes.activation_stats(kind, output)
+            try:
+                self.activations[id(module)] = probes.activation_stats(kind, output)
+            except (RuntimeError, ValueError):
+                self.unreadable += 1
 
     def _focus_on_model(self) -> None:
         """Swap the global forward hooks for hooks on the model alone."""
@@ -216,7 +311,12 @@ class ScriptProbe:
         self._global_forward_hooks = []
         self.depth = 0
         self._handles.append(self.model.register_forward_pre_hook(lambda module, args: self._root_forward(module, args)))
+        self._handles.append(self.model.register_forward_hook(self._model_output))
         self.activation_modules = [(m, kind) for m in self.model.modules() if (kind := probes.activation_kind(m))]
+
+    def _model_output(self, module, args, output) -> None:
+        if isinstance(output, torch.Tensor):
+            self.last_root_output = output
 
     def _hook_activations(self) -> None:
         for module, kind in self.activation_modules:
@@ -230,7 +330,7 @@ class ScriptProbe:
 
     # --- losses ---------------------------------------------------------------------------
 
-    def _loss(self, kind: str):
+    def _loss(self, kind: str, with_logits: bool):
         probe = self
 
         def make(original):
@@ -239,55 +339,112 @@ class ScriptProbe:
                 input = args[0] if args else kwargs.get("input")
                 target = args[1] if len(args) > 1 else kwargs.get("target")
                 try:
-                    probe._record_loss(kind, input, target, value)
+                    probe._record_loss(kind, with_logits, input, target, value, kwargs.get("reduction", "mean"))
                 except Exception:  # noqa: BLE001 - a probe must never break the user's script
-                    pass
+                    probe.unreadable += 1
                 return value
             return loss
 
         return make
 
-    def _record_loss(self, kind: str, input: torch.Tensor, target: torch.Tensor, value: torch.Tensor) -> None:
+    def _record_loss(self, kind: str, with_logits: bool, input: torch.Tensor, target: torch.Tensor,
+                     value: torch.Tensor, reduction: str) -> None:
         grad = torch.is_grad_enabled()
         batch = len(target) if target.dim() else 1
         classes = kind in CLASS_LOSSES and target.dtype == torch.long and input.dim() == 2
         if grad:
+            self.loss_since_step = True
             self.loss_kinds[kind] += 1
             self._remember("loss")
             if classes:
                 self.num_classes = int(input.shape[1])
-            if kind in CLASS_LOSSES and (self.sampling or self.checked_calls < 5):
-                self.checked_calls += 1
-                self.probability_calls += probes.is_probabilities(input)
-            if kind in REGRESSION_LOSSES and len(self.regression_targets) <= MAX_INTEGER_CLASSES:
-                values = target.detach().float().reshape(-1)
-                self.regression_on_integers &= bool(torch.all(values == values.round())) if values.numel() else False
-                self.regression_targets.update(values.unique()[:MAX_INTEGER_CLASSES + 1].tolist())
+            if self.sampling or self.checked_calls < CHECKED_CALLS:
+                self._check_loss_inputs(kind, with_logits, input, target, batch, reduction)
+            if kind in REGRESSION_LOSSES:
+                self._regression_targets(target)
             if self.sampling and target.dim() == 1 and not target.is_floating_point():
                 self.batch_majority = probes.majority_fraction(target)
             self._keep_pair(target, batch)
+        elif value.numel() == 1:
+            window = self.window_train_eval if self.nograd_on_train else self.window_val
+            window["loss"].append(float(value.detach()))
+        # Training metrics from every ACCURACY_EVERY-th batch: the curve needs a sample, not every row.
+        if not grad or self.step % ACCURACY_EVERY == 0:
+            window = self.window_train if grad else self.window_train_eval if self.nograd_on_train else self.window_val
+            self._score(kind, with_logits, classes, input, target, window, keep=not grad and not self.nograd_on_train)
+
+    def _check_loss_inputs(self, kind: str, with_logits: bool, input: torch.Tensor, target: torch.Tensor,
+                           batch: int, reduction: str) -> None:
+        self.checked_calls += 1
+        w = self.counts
+        w["sum_reduction"] += reduction == "sum" and batch > 1
+        self.counts["loss_batch"] = batch
+        if kind in CLASS_LOSSES:
+            self.probability_calls += probes.is_probabilities(input)
+            w["wrong_axis"] += loss_checks.normalised_over_batch(input, log=kind == "nll")
+        if kind in REGRESSION_LOSSES or kind == "bce":
+            broadcast = loss_checks.broadcasts(input, target)
+            w["broadcast"] += broadcast
+            if broadcast:
+                self._remember("broadcast")
+        if with_logits and loss_checks.output_range(input) == "unit":
+            w["logits_probabilities"] += 1
+        if kind in REGRESSION_LOSSES and (output := loss_checks.output_range(input)) is not None:
+            if loss_checks.unreachable_share(output, target) >= loss_checks.UNREACHABLE_SHARE:
+                self.output_ranges[output] += 1
+
+    def _regression_targets(self, target: torch.Tensor) -> None:
+        values = target.detach().float().reshape(-1)
+        if not values.numel():
+            return
+        moments = self.target_moments
+        moments[0] += values.numel()
+        moments[1] += float(values.sum())
+        moments[2] += float((values.double() ** 2).sum())
+        if len(self.regression_targets) <= MAX_INTEGER_CLASSES:
+            self.regression_on_integers &= bool(torch.all(values == values.round()))
+            self.regression_targets.update(values.unique()[:MAX_INTEGER_CLASSES + 1].tolist())
+
+    def _score(self, kind: str, with_logits: bool, classes: bool, input: torch.Tensor, target: torch.Tensor,
+               window: dict, keep: bool) -> None:
+        """Accuracy (class and BCE losses) or the sums R^2 needs (regression losses), into ``window``."""
+        if classes:
+            predictions, truth = input.detach().argmax(1), target.detach()
+        elif kind == "bce" and input.shape == target.shape:
+            self.binary_outputs = True
+            predictions = (input.detach() > (0.0 if with_logits else 0.5)).long()
+            truth = (target.detach() > 0.5).long()
+        elif kind in REGRESSION_LOSSES and input.shape == target.shape:
+            p, y = input.detach().double().reshape(-1), target.detach().double().reshape(-1)
+            window["sse"] += float(((p - y) ** 2).sum())
+            window["sum"] += float(y.sum())
+            window["sumsq"] += float((y ** 2).sum())
+            window["rows"] += len(y)
+            if keep:
+                window["targets"].append(y.float().cpu().numpy())
+                window["preds"].append(p.float().cpu().numpy())
+            return
         else:
-            self.window_val["loss"].append(float(value.detach()))
-        # Training accuracy from every ACCURACY_EVERY-th batch: the curve needs a sample, not every row.
-        if classes and (not grad or self.step % ACCURACY_EVERY == 0):
-            window = self.window_train if grad else self.window_val
-            predictions = input.detach().argmax(1)
-            window["hits"] += int((predictions == target).sum())
-            window["rows"] += batch
-            if not grad:
-                window["targets"].append(target.detach().cpu().numpy())
-                window["preds"].append(predictions.cpu().numpy())
+            return
+        window["hits"] += int((predictions == truth).sum())
+        window["rows"] += truth.numel()
+        if keep:
+            window["targets"].append(truth.reshape(-1).cpu().numpy())
+            window["preds"].append(predictions.reshape(-1).cpu().numpy())
 
     def _keep_pair(self, target: torch.Tensor, batch: int) -> None:
         """Training inputs with their targets (the signal and leak probes need both)."""
         inputs = self.last_root_input
         if inputs is None or len(inputs) != batch or self.rows_kept["pairs"] >= ROWS_KEPT:
             return
+        rows = self._rows(inputs)
+        if rows is None:
+            return
         self.rows_kept["pairs"] += batch
-        self.pairs_x.append(probes.flat_rows(inputs))
+        self.pairs_x.append(rows)
         self.pairs_y.append(target.detach().cpu().numpy().reshape(batch, -1)[:, 0])
 
-    # --- backward, zero_grad, modes, optimizers -----------------------------------------------
+    # --- backward, zero_grad, modes, optimizers, schedulers -------------------------------------
 
     def _backward(self, original):
         probe = self
@@ -296,7 +453,12 @@ class ScriptProbe:
             probe.counts["backward"] += 1
             probe._remember("backward")
             if tensor.numel() == 1:
-                probe.last_backward_loss = float(tensor.detach())
+                try:
+                    probe.last_backward_loss = float(tensor.detach())
+                except RuntimeError:
+                    probe.unreadable += 1
+                if not probe.loss_since_step:
+                    probe._hand_written_loss(tensor)
             # Only while no zero_grad() has been seen: a script that calls it cannot accumulate by accident.
             if (probe.sampling and probe.step > 0 and not probe.counts["zero_grad"] and probe.model is not None
                     and probe._stale_grads()):
@@ -304,6 +466,20 @@ class ScriptProbe:
             return original(tensor, *args, **kwargs)
 
         return backward
+
+    def _hand_written_loss(self, loss: torch.Tensor) -> None:
+        """A loss no nn/functional loss produced: read its reduction and shapes from its graph."""
+        self.counts["hand_written"] += 1
+        if not (self.sampling or self.counts["hand_written"] <= CHECKED_CALLS):
+            return
+        try:
+            self.counts["sum_reduction"] += loss_checks.summed(loss)
+            output = self.last_root_output
+            if output is not None and loss_checks.graph_broadcast(loss, output):
+                self.counts["broadcast"] += 1
+                self._remember("broadcast")
+        except (RuntimeError, AttributeError, TypeError):
+            self.unreadable += 1
 
     def _stale_grads(self) -> bool:
         return any(p.grad is not None and bool(p.grad.any()) for p in self.model.parameters())
@@ -334,15 +510,62 @@ class ScriptProbe:
 
         def init(optimizer, *args, **kwargs):
             original(optimizer, *args, **kwargs)
-            probe.locations["optimizer"] = probe._where() or probe.locations.get("optimizer", "?")
+            probe._apply_overrides(optimizer)
+            probe.locations["optimizer"] = probe.where(sys._getframe(1)) or probe.locations.get("optimizer", "?")
             probe.optimizer_name = type(optimizer).__name__.lower()
-            probe.lr = float(optimizer.param_groups[0].get("lr", math.nan))
+            group = optimizer.param_groups[0]
+            probe.lr = float(group.get("lr", math.nan))
+            betas = group.get("betas")
+            probe.settings.update(weight_decay=group.get("weight_decay"),
+                                  momentum=betas[0] if betas else group.get("momentum"),
+                                  beta2=betas[1] if betas else None)
 
         return init
 
+    def _apply_overrides(self, optimizer) -> None:
+        for group in optimizer.param_groups:
+            for name in ("lr", "weight_decay", "momentum"):
+                if name in self.overrides and name in group:
+                    group[name] = self.overrides[name]
+            if "betas" in group and ("momentum" in self.overrides or "beta2" in self.overrides):
+                group["betas"] = (self.overrides.get("momentum", group["betas"][0]),
+                                  self.overrides.get("beta2", group["betas"][1]))
+
+    def _scheduler_init(self, original):
+        probe = self
+
+        def init(scheduler, optimizer, *args, **kwargs):
+            probe.scheduler_depth += 1
+            before = [group["lr"] for group in optimizer.param_groups]
+            try:
+                original(scheduler, optimizer, *args, **kwargs)
+            finally:
+                probe.scheduler_depth -= 1
+            probe.locations.setdefault("scheduler", probe.where(sys._getframe(1)) or "?")
+            probe.settings["scheduler"] = type(scheduler).__name__
+            if probe.overrides.get("no_scheduler"):
+                for group, lr in zip(optimizer.param_groups, before, strict=True):
+                    group["lr"] = lr
+
+        return init
+
+    def _scheduler_step(self, original):
+        probe = self
+
+        def step(scheduler, *args, **kwargs):
+            if probe.scheduler_depth:
+                return original(scheduler, *args, **kwargs)
+            probe.counts["scheduler_steps"] += 1
+            probe._remember("scheduler_step")
+            if probe.overrides.get("no_scheduler"):
+                return None
+            return original(scheduler, *args, **kwargs)
+
+        return step
+
     def _pre_step(self, optimizer, args, kwargs):
         self._remember("step")
-        self._close_validation_window()
+        self.close_validation_window()
         if optimizer not in self.optimizers:
             self.optimizers.append(optimizer)
         if self.model is None:
@@ -350,6 +573,7 @@ class ScriptProbe:
         self._unhook_activations()
         self.steps.append(self.step)
         self.losses.append(self.last_backward_loss if self.last_backward_loss is not None else math.nan)
+        self.lrs.append(float(optimizer.param_groups[0].get("lr", math.nan)))
         if self.last_backward_loss is not None:
             self.window_train["loss"].append(self.last_backward_loss)
         if self.sampling and self.groups:
@@ -364,8 +588,12 @@ class ScriptProbe:
         if self.before:
             probes.update_ratios(self.groups, self.before, self.samples[-1].groups)
             self.before = []
+            self.samples = self.schedule.thin(self.samples)
+        if self.overrides.get("zero_grad"):
+            optimizer.zero_grad()
         self.step += 1
-        self.sampling = self.step in self.sampled
+        self.loss_since_step = False
+        self.sampling = self.schedule.due(self.step)
         if self.sampling and self.model is not None:
             self._hook_activations()
         if self.step >= self.max_steps:
@@ -386,28 +614,34 @@ class ScriptProbe:
     def _named_activations(self) -> dict:
         return {self.module_names[key]: stats for key, stats in self.activations.items() if key in self.module_names}
 
-    def _close_validation_window(self) -> None:
-        """A training step after no-grad loss calls ends a validation pass: one row of the curves."""
-        val = self.window_val
+    def close_validation_window(self) -> None:
+        """A training step after no-grad loss calls ends a validation pass: one row of the curves.
+
+        A pass over training rows is the train metric when a real validation pass runs beside it;
+        when it is the only no-grad pass, validation is the training set and it stands as validation.
+        """
+        val, extra = self.window_val, self.window_train_eval
+        other_rows = self.counts["nograd_forwards"] > self.counts["train_row_eval_forwards"]
+        if not val["loss"] and extra["loss"] and not other_rows:
+            val, extra = extra, _window()
         if not val["loss"]:
             return
-        train = self.window_train
-        row = EpochRow(epoch=len(self.epochs) + 1, step=self.step,
-                       train_loss=float(np.mean(train["loss"])) if train["loss"] else None,
-                       val_loss=float(np.mean(val["loss"])),
-                       train_metric=train["hits"] / train["rows"] if train["rows"] else None,
-                       val_metric=val["hits"] / val["rows"] if val["rows"] else None)
-        self.epochs.append(row)
+        train = extra if extra["rows"] else self.window_train
+        self.epochs.append(EpochRow(epoch=len(self.epochs) + 1, step=self.step,
+                                    train_loss=float(np.mean(self.window_train["loss"]))
+                                    if self.window_train["loss"] else None,
+                                    val_loss=float(np.mean(val["loss"])), train_metric=self._metric(train),
+                                    val_metric=self._metric(val)))
         if val["targets"]:
-            self.last_val_targets = np.concatenate(val["targets"])
-            self.last_val_preds = np.concatenate(val["preds"])
-        self.window_train = {"loss": [], "hits": 0, "rows": 0}
-        self.window_val = {"loss": [], "hits": 0, "rows": 0, "targets": [], "preds": []}
+            self.val_targets = np.concatenate(val["targets"])[:VAL_ROWS_KEPT]
+            self.val_preds = np.concatenate(val["preds"])[:VAL_ROWS_KEPT]
+        self.window_train, self.window_val, self.window_train_eval = _window(), _window(), _window()
 
-    # --- the trace ------------------------------------------------------------------------
-
-    def finish(self, stopped: str | None) -> Trace:
-        from ml_expert.tools.diagnose.script_trace import build_trace
-
-        self._close_validation_window()
-        return build_trace(self, stopped)
+    def _metric(self, window: dict) -> float | None:
+        if not window["rows"]:
+            return None
+        if self.loss_kinds and self.loss_kinds.most_common(1)[0][0] in REGRESSION_LOSSES:
+            n = window["rows"]
+            spread = window["sumsq"] - window["sum"] ** 2 / n
+            return 1.0 - window["sse"] / spread if spread > 0 else None
+        return window["hits"] / window["rows"]

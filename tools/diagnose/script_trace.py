@@ -8,28 +8,35 @@ import numpy as np
 
 from ml_expert.tools.data.leakage import leak_verdict, single_feature_scores
 from ml_expert.tools.diagnose import probes
-from ml_expert.tools.diagnose.script_probe import (
-    CLASS_LOSSES,
-    MAX_INTEGER_CLASSES,
-    REGRESSION_LOSSES,
-    ScriptProbe,
-)
+from ml_expert.tools.diagnose.loss_checks import CLASS_LOSSES, MAX_INTEGER_CLASSES, REGRESSION_LOSSES
+from ml_expert.tools.diagnose.script_probe import ScriptProbe
 from ml_expert.tools.diagnose.signal import signal_score
-from ml_expert.tools.diagnose.trace import DataFacts, LayerGroup, Trace, Wiring
+from ml_expert.tools.diagnose.trace import Crash, DataFacts, LayerGroup, ScriptWarning, Trace, Wiring
 
 MAX_LEAK_FEATURES = 200  # the single-feature leak check is for tabular inputs
 SIGNAL_BELOW = 0.9  # run the signal probe when the model's accuracy is below this
 
 
-def build_trace(probe: ScriptProbe, stopped: str | None) -> Trace:
+def build_trace(probe: ScriptProbe, ended: str, crash: Crash | None = None,
+                warnings: list[ScriptWarning] | None = None) -> Trace:
+    """``ended``: finished, budget or crashed (with ``crash`` saying how)."""
+    probe.close_validation_window()
     loss_kind = probe.loss_kinds.most_common(1)[0][0] if probe.loss_kinds else None
-    task = "classification" if loss_kind in (*CLASS_LOSSES, "bce") else "regression" if loss_kind else None
-    trace = Trace(source="script", task=task, num_classes=probe.num_classes,
-                  metric_name="accuracy" if loss_kind in CLASS_LOSSES else None,
+    if loss_kind is None and probe.counts["hand_written"]:
+        loss_kind = "custom"
+    task = "classification" if loss_kind in (*CLASS_LOSSES, "bce") else "regression" if loss_kind in \
+        REGRESSION_LOSSES else None
+    metric = "accuracy" if loss_kind in CLASS_LOSSES or (loss_kind == "bce" and probe.binary_outputs) else \
+        "r2" if task == "regression" else None
+    trace = Trace(source="script", task=task, num_classes=probe.num_classes, metric_name=metric,
                   optimizer=probe.optimizer_name, lr=probe.lr, steps=probe.steps, losses=probe.losses,
-                  epochs=probe.epochs, samples=probe.samples, groups=_groups(probe),
-                  wiring=_wiring(probe, loss_kind), locations=probe.locations, stopped_reason=stopped)
-    trace.data = _data(probe, trace)
+                  lrs=probe.lrs, epochs=probe.epochs, samples=probe.samples, groups=_groups(probe),
+                  wiring=_wiring(probe, loss_kind), locations=probe.locations, ended=ended, crash=crash,
+                  warnings=warnings or [], config={k: v for k, v in probe.settings.items() if v is not None})
+    try:
+        trace.data = _data(probe, trace)
+    except (ValueError, FloatingPointError, np.linalg.LinAlgError) as error:  # data facts are extras: keep the rest
+        trace.config["data_facts_error"] = f"{type(error).__name__}: {error}"[:200]
     return trace
 
 
@@ -53,6 +60,10 @@ def _wiring(probe: ScriptProbe, loss_kind: str | None) -> Wiring:
     class_like = (loss_kind in REGRESSION_LOSSES and probe.regression_on_integers
                   and 2 <= len(values) <= MAX_INTEGER_CLASSES and values == list(range(len(values))))
     counts = probe.counts
+    rows, total, squares = probe.target_moments
+    target_mean = total / rows if rows else None
+    target_std = math.sqrt(max(squares / rows - target_mean ** 2, 0.0)) if rows else None
+    output_range = probe.output_ranges.most_common(1)[0][0] if probe.output_ranges else None
     return Wiring(loss_kind=loss_kind, loss_calls_checked=probe.checked_calls,
                   loss_input_probability_calls=probe.probability_calls,
                   integer_targets_with_regression_loss=class_like,
@@ -61,7 +72,16 @@ def _wiring(probe: ScriptProbe, loss_kind: str | None) -> Wiring:
                   stale_grad_backwards=probe.stale_grad_backwards,
                   mode_layers=bool(probe.model is not None and probe.mode_layers_of.get(id(probe.model))),
                   grad_forwards=counts["grad_forwards"], grad_forwards_in_eval=counts["grad_forwards_in_eval"],
-                  nograd_forwards=counts["nograd_forwards"], nograd_forwards_in_train=counts["nograd_forwards_in_train"])
+                  nograd_forwards=counts["nograd_forwards"], nograd_forwards_in_train=counts["nograd_forwards_in_train"],
+                  train_row_eval_forwards=counts["train_row_eval_forwards"],
+                  loss_sum_reduction_calls=counts["sum_reduction"], loss_batch=counts["loss_batch"] or None,
+                  loss_wrong_axis_calls=counts["wrong_axis"], loss_broadcast_calls=counts["broadcast"],
+                  logits_loss_probability_calls=counts["logits_probabilities"],
+                  bounded_output_calls=sum(probe.output_ranges.values()), output_range=output_range,
+                  hand_written_loss_backwards=counts["hand_written"], target_std=target_std,
+                  target_abs_mean=abs(target_mean) if target_mean is not None else None,
+                  bn_batch_of_one_forwards=counts["bn_batch_of_one"], scheduler_steps=counts["scheduler_steps"],
+                  unreadable_tensors=probe.unreadable)
 
 
 def _rows(chunks: list[np.ndarray]) -> np.ndarray:
@@ -71,6 +91,9 @@ def _rows(chunks: list[np.ndarray]) -> np.ndarray:
 
 def _data(probe: ScriptProbe, trace: Trace) -> DataFacts:
     train, val = _rows(probe.train_rows), _rows(probe.val_rows)
+    if not probe.val_hashes and probe.train_eval_hashes:
+        # The only no-grad pass ran over training rows: validation is the training set.
+        probe.val_hashes = probe.train_eval_hashes
     facts = DataFacts(n_train=len(probe.train_hashes) or None, n_val=len(probe.val_hashes) or None,
                       train_inputs=probes.input_stats(train) if len(train) else None,
                       val_inputs=probes.input_stats(val) if len(val) else None)
@@ -79,8 +102,8 @@ def _data(probe: ScriptProbe, trace: Trace) -> DataFacts:
     shift = probes.shift_between(train, val) if len(train) and len(val) else None
     if shift:
         facts.val_shift_sd, facts.val_std_log_ratio = shift
-    if probe.last_val_targets is not None:
-        y, p = probe.last_val_targets, probe.last_val_preds
+    if probe.val_targets is not None and trace.metric_name == "accuracy":
+        y, p = probe.val_targets, probe.val_preds
         facts.val_accuracy = float(np.mean(y == p))
         facts.val_balanced_accuracy = float(np.mean([np.mean(p[y == c] == c) for c in np.unique(y)]))
     X, y = _rows(probe.pairs_x), (np.concatenate(probe.pairs_y) if probe.pairs_y else np.zeros(0))

@@ -108,6 +108,38 @@ class Wiring(BaseModel):
     grad_forwards_in_eval: int = 0
     nograd_forwards: int = 0
     nograd_forwards_in_train: int = 0
+    train_row_eval_forwards: int = 0  # no-grad forwards over training rows beside a real validation pass
+    loss_sum_reduction_calls: int = 0  # loss calls (or hand-written losses) that sum over the batch
+    loss_batch: int | None = None  # rows per training loss call
+    loss_wrong_axis_calls: int = 0  # log-probabilities / probabilities normalised over the batch axis
+    loss_broadcast_calls: int = 0  # prediction and target shapes broadcast to a bigger shape inside the loss
+    logits_loss_probability_calls: int = 0  # a with-logits loss received values already squashed into [0, 1]
+    bounded_output_calls: int = 0  # the model's output range cannot reach a fifth or more of the targets
+    output_range: str | None = None  # nonnegative / unit / symmetric_unit, when bounded_output_calls > 0
+    hand_written_loss_backwards: int = 0  # backward() on a loss no nn/functional loss produced
+    target_std: float | None = None  # regression targets' spread
+    target_abs_mean: float | None = None
+    bn_batch_of_one_forwards: int = 0  # training forwards of one row through batch-norm in train mode
+    scheduler_steps: int = 0
+    unreadable_tensors: int = 0  # tensors the probes could not read and skipped (torch.func wrappers ...)
+
+
+class Crash(BaseModel):
+    """How a script that did not end normally ended: its exception (or exit code / signal) and the user's line."""
+
+    exception: str  # exception type, or "exit code N" / "signal SIGSEGV"
+    message: str = ""
+    where: str | None = None  # innermost file:line in the user's folder
+    exit: str = ""  # how the process ended: "exception", "exit code 3", "signal 11 (SIGSEGV)"
+
+
+class ScriptWarning(BaseModel):
+    """A warning PyTorch (or anything) raised while the script ran, with the user's line that caused it."""
+
+    category: str
+    message: str
+    where: str | None = None
+    count: int = 1
 
 
 class Trace(BaseModel):
@@ -119,6 +151,7 @@ class Trace(BaseModel):
     lr: float | None = None
     steps: list[int] = Field(default_factory=list)  # steps with a recorded training loss
     losses: list[float] = Field(default_factory=list)
+    lrs: list[float] = Field(default_factory=list)  # the learning rate each recorded step actually used
     epochs: list[EpochRow] = Field(default_factory=list)
     samples: list[Sample] = Field(default_factory=list)
     groups: list[LayerGroup] = Field(default_factory=list)  # in forward order where known
@@ -126,6 +159,9 @@ class Trace(BaseModel):
     wiring: Wiring = Field(default_factory=Wiring)
     locations: dict[str, str] = Field(default_factory=dict)  # backward, step, optimizer, loss, eval_call ... -> file:line
     stopped_reason: str | None = None
+    ended: Literal["finished", "budget", "crashed"] | None = None  # script mode: how the script ended
+    crash: Crash | None = None
+    warnings: list[ScriptWarning] = Field(default_factory=list)
     config: dict[str, float | int | str | bool | None] = Field(default_factory=dict)
 
     @property
