@@ -553,3 +553,19 @@ def test_a_given_width_and_depth_too_big_for_memory_name_the_model(tmp_path, mac
         _architecture(tmp_path, model=model)
     assert caught.value.field == "model"
     assert "weights and gradients 2,016.1 GiB" in caught.value.problem
+
+
+def test_a_wandb_folder_whose_run_file_is_a_fifo_or_a_link_out_is_refused(tmp_path):
+    import os
+
+    run = tmp_path / "root" / "offline-run-1"
+    run.mkdir(parents=True)
+    os.mkfifo(run / "run-1.wandb")
+    error = _refusal_within(10, lambda: _read_history(tmp_path / "root", "offline-run-1"))
+    assert error.field == "mode.path" and "FIFO (named pipe)" in error.problem
+    (run / "run-1.wandb").unlink()
+    (tmp_path / "secret.wandb").write_bytes(b"not yours")
+    (run / "run-1.wandb").symlink_to(tmp_path / "secret.wandb")
+    with pytest.raises(SpecError) as caught:
+        _read_history(tmp_path / "root", "offline-run-1")
+    assert caught.value.field == "mode.path" and "is outside" in caught.value.problem
