@@ -224,3 +224,25 @@ def test_the_check_drift_command_exits_zero_when_fine(trained, draft_export):
     fine = drift_command(trained, draft_export, batch_csv(root, csv, "cli_same.csv"), "--target", "target")
     assert fine.returncode == 0 and fine.stdout.startswith("FINE: "), fine.stdout + fine.stderr
     assert "[pass] performance" in fine.stdout
+
+
+def test_a_regression_package_predicts_in_the_data_units(tmp_path):
+    from ml_expert.tools.export.package import onnx_outputs, onnx_session
+
+    job = JobContext.local(tmp_path, roots=[tmp_path])
+    train_model(TrainModelSpec.model_validate({"model": {"kind": "builtin", "family": "mlp", "width": 16},
+                                               "data": {"source": {"kind": "bundled", "name": "diabetes"}},
+                                               "training": {"epochs": 3}}), job)
+    export_job = JobContext.local(tmp_path, roots=[tmp_path])
+    result = export_model(ExportModelSpec(run_id=job.run_id, draft=True), export_job)
+    assert result.parity["onnx"].passed and result.parity["pt2"].passed
+    manifest = json.loads((export_job.run_dir / "package.json").read_text())
+    assert manifest["output"] == "predicted values in the data's units"
+    reference = json.loads((export_job.run_dir / "drift_reference.json").read_text())
+    from sklearn.datasets import load_diabetes
+
+    X, y = load_diabetes(return_X_y=True)
+    predicted = onnx_outputs(onnx_session(export_job.run_dir / "model.onnx"), X)
+    # The target scaling is folded behind the network: outputs sit on the target's scale, not near 0.
+    assert abs(predicted.mean() - y.mean()) < 0.5 * y.std()
+    assert reference["predictions"]["mean"] == pytest.approx(predicted.mean(), rel=0.3)
