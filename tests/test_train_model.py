@@ -91,3 +91,29 @@ def test_regression_reports_metrics_in_the_targets_units(tmp_path):
 def test_a_target_metric_of_the_wrong_task_names_the_field(tmp_path):
     with pytest.raises(SpecError, match="target.metric: 'r2' does not apply to classification"):
         train(tmp_path, target={"metric": "r2", "value": 0.5})
+
+
+def test_the_run_is_a_model_later_tools_accept(tmp_path):
+    """diagnose (experiment mode) and tune train `{'kind': 'run'}` models through the shared trainer."""
+    from ml_expert.tools.train.loop import fit
+    from ml_expert.tools.train.spec import ExperimentSpec
+
+    result, job, _ = train(tmp_path)
+    experiment = ExperimentSpec.model_validate({"model": {"kind": "run", "run_id": job.run_id}, "data": WINE,
+                                                "training": {"epochs": 1, "lr": 1e-6}})
+    continued = fit(experiment, JobContext.local(tmp_path, roots=[tmp_path]))
+    assert continued.val_metric == pytest.approx(result.metrics["val_accuracy"], abs=0.04)  # trained weights
+    assert continued.loaded.config["from_run"] == job.run_id
+
+
+@pytest.mark.slow
+def test_epochs_are_logged_to_wandb_offline(tmp_path):
+    job = JobContext.local(tmp_path, tracking="wandb-offline")
+    spec = TrainModelSpec.model_validate({"model": {"kind": "builtin", "family": "mlp", "width": 8},
+                                          "data": {"source": {"kind": "bundled", "name": "iris"}},
+                                          "training": {"epochs": 3}})
+    train_model(spec, job)
+    folder = job.tracker.finish()
+    assert folder is not None and folder.is_relative_to(tmp_path / "wandb")
+    [log] = folder.glob("*.wandb")
+    assert log.stat().st_size > 0
