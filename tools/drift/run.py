@@ -99,7 +99,10 @@ def _summary(findings: Findings, against: str, batch: str, rows: int) -> str:
     flagged = [v for v in findings.verdicts if v.status != "pass"]
     if not flagged:
         return first + " Every check passes."
-    return first + " Flagged: " + "; ".join(f"{v.check} {v.status}" for v in flagged) + "."
+    action = {"retrain": "train_model on recent labelled data, then evaluate_model and export_model",
+              "investigate": "find why the named features moved; label a sample and check again with target"}
+    return (first + " Flagged: " + "; ".join(f"{v.check} {v.status}" for v in flagged)
+            + f". Next: {action[findings.recommendation]}.")
 
 
 def _report(findings: Findings, against: str, batch: str) -> dict:

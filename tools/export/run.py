@@ -69,7 +69,13 @@ def _export_files(loaded, val_X: np.ndarray, job: JobContext) -> dict[str, dict]
 
     serving = package.serving_module(loaded)
     n_features = val_X.shape[1]
-    program = package.write_pt2(serving, n_features, job.run_dir)
+    try:
+        program = package.write_pt2(serving, n_features, job.run_dir)
+    except Exception as error:  # torch.export raises many types for code it cannot trace
+        raise SpecError("run_id", f"the model cannot be traced by torch.export: {type(error).__name__}: "
+                                  f"{str(error)[:300]}",
+                        "a model without data-dependent Python control flow in forward (torch.export's rules)",
+                        ) from error
     onnx_path = package.write_onnx(program, n_features, job.run_dir)
     expected = run_outputs(loaded, val_X)
     parities = {
@@ -140,4 +146,5 @@ def _summary(spec, parities, evaluation, facts: CardFacts) -> str:
     return (f"Exported run {spec.run_id} as model.pt2 and model.onnx with the preprocessing folded in; parity with "
             f"the checkpoint on {facts.validation['rows']} validation rows "
             f"{'passes' if passed else 'FAILS'} (worst relative difference {worst:.2g}). "
-            f"The package holds {card}, preprocessing.json and the drift reference for check_drift.")
+            f"The package holds {card}, preprocessing.json and the drift reference; next, check_drift on each "
+            "production batch.")
