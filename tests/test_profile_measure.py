@@ -138,3 +138,20 @@ def test_a_real_matmul_peak_is_plausible():
 def test_cpu_busy_fraction_is_a_fraction():
     busy = busy_fraction(0.05)
     assert busy is None or 0.0 <= busy <= 1.0
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def test_onnx_flops_of_convolutions_match_the_torch_count(tmp_path):
+    import torch
+
+    from ml_expert.tools.measure.flops import count_flops
+    from ml_expert.tools.measure.onnx_flops import count_onnx_flops
+    from tests.fixtures.profile.tiny_models import cnn
+
+    model = cnn().eval()
+    torch.onnx.export(model, (torch.randn(2, 3, 8, 8),), str(tmp_path / "cnn.onnx"), dynamo=False,
+                      input_names=["x"], dynamic_axes={"x": {0: "batch"}})
+    for batch in (1, 5):
+        counted = count_onnx_flops(tmp_path / "cnn.onnx", batch)
+        assert counted.unknown_nodes == 0
+        assert counted.total == pytest.approx(count_flops(model, torch.randn(batch, 3, 8, 8)).total, rel=0.01)

@@ -141,6 +141,16 @@ def test_an_onnx_file_profiles_like_a_model(root, capfd):
     assert result.best.variant == "onnxruntime" and result.best.speedup_vs_eager is None
     assert result.top_operators and any(op.name == "Gemm" for op in result.top_operators)
     assert any(a.name == "trace_onnxruntime.json" for a in result.artifacts)
+    # FLOPs counted from the graph's Gemm nodes, the same count as the torch module's.
+    from ml_expert.tools.measure.flops import count_flops
+
+    for row in result.rows:
+        assert row.gflops * 1e9 == pytest.approx(count_flops(mlp().eval(), torch.randn(row.batch_size, 16)).total)
+        assert 0 < row.peak_fraction <= 1
+    # Its parity reference is ONNX Runtime itself: that is said, not presented as a passed check.
+    reference = next(v for v in result.verdicts if v.check == "parity_reference")
+    assert reference.status == "warn" and "no independent reference" in reference.message
+    assert "no independent reference" in result.summary
 
 
 def test_a_failing_variant_is_reported_not_raised(root):

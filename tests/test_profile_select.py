@@ -165,3 +165,51 @@ def test_contention_verdict():
     assert busy.status == "warn" and "threads=1" in busy.fix
     assert "threads=1" not in contention_verdict(0.9, 1).fix
     assert contention_verdict(None, 2) is None
+
+
+def test_speedups_name_their_percentile_and_quote_p50_beside_the_tail():
+    # Equal medians, a better tail: the p95 gain must not read as a faster model.
+    eager, onnx = row("eager", 1, 28.7), row("onnxruntime", 1, 28.3)
+    eager.p95_ms, onnx.p95_ms = 52.0, 28.4
+    best, _, _ = judge([eager, onnx], [report("eager"), report("onnxruntime", 130.0)])
+    assert best.variant == "onnxruntime" and best.speedup_vs_eager == pytest.approx(52.0 / 28.4)
+    assert best.speedup_p50_vs_eager == pytest.approx(28.7 / 28.3)
+    assert "1.83x eager at p95, 1.01x at p50" in best.why
+
+
+def test_the_latency_fix_suggests_only_the_budgets_batch_size():
+    rows = [row("eager", 1, 91.5), row("eager", 32, 400.0), row("onnxruntime", 1, 80.0),
+            row("onnxruntime", 32, 300.0)]
+    reports = [report("eager"), report("onnxruntime", 130.0)]
+    budgets = Budgets(latency_ms=10.0, batch_size=32)
+    best, miss, _ = judge(rows, reports, budgets)
+    [latency] = [v for v in verdicts.budget_verdicts(budgets, rows, rows, best, miss) if v.check == "latency_budget"]
+    assert "onnxruntime, batch 32" in latency.fix and "batch 1)" not in latency.fix
+
+
+def test_timing_crosscheck_compares_timer_per_call_with_the_per_call_range():
+    heavy_tail = row("eager", 32, 0.31)
+    heavy_tail.mean_ms, heavy_tail.timer_p50_ms = 2.31, 2.0  # Timer's block means sit between p50 and mean
+    assert verdicts.timing_verdict([heavy_tail]).status == "pass"
+    heavy_tail.timer_p50_ms = 188.0
+    verdict = verdicts.timing_verdict([heavy_tail])
+    assert verdict.status == "warn" and "81.4x of the per-call range" in verdict.message
+    assert "-100%" not in verdict.message and verdict.evidence["timer_per_call_ms"] == 188.0
+
+
+def test_the_summary_gives_one_model_one_figure():
+    from ml_expert.tools.profile.run import _summary
+    from ml_expert.tools.profile.schema import ProfileInferenceResult
+
+    rows = [row("eager", 1, 1.0), row("eager", 8, 6.0), row("onnxruntime", 1, 0.5), row("onnxruntime", 8, 0.96)]
+    rows[1].p95_ms = 13.95 * rows[3].p95_ms  # a tail gain far above the median gain (6.25x)
+    reports = [report("eager"), report("onnxruntime", 130.0)]
+    budgets = Budgets(batch_size=8)
+    best, _, _ = judge(rows, reports, budgets)
+    baseline = {r.batch_size: r for r in rows if r.variant == "eager"}
+    result = ProfileInferenceResult(rows=rows, variants=reports, best=best, threads=1, device="cpu",
+                                    recommendations=select.recommend(rows, {r.variant: r for r in reports},
+                                                                     baseline, operating_batch=8))
+    summary = _summary(result, "eager", 2)
+    assert "(13.95x eager at p95, 6.25x at p50)" in summary
+    assert summary.count("x faster") == 0  # the recommendation about the same model is not repeated

@@ -214,7 +214,10 @@ class Choice(BaseModel):
     throughput_per_s: float
     size_mb: float
     speedup_vs_eager: float | None = Field(description="eager's latency / this latency, same batch size "
-                                                       "and percentile.")
+                                                       "and percentile (the budget's).")
+    speedup_p50_vs_eager: float | None = Field(default=None, description="The same ratio of p50s, quoted beside it: "
+                                                                         "a tail gain with equal medians is noise "
+                                                                         "in the tail, not a faster model.")
     why: str
 
 

@@ -97,9 +97,10 @@ def choose_best(rows: list[LatencyRow], budgets: Budgets, baseline: dict[int, La
     tied = [r for r in first_ok.values() if _tied_with(r, fastest, percentile)]
     order = list(VARIANTS)
     best = min(tied, key=lambda r: (r.size_mb, order.index(r.variant)))
-    speedup = _speedup(best, baseline, percentile)
+    speedup, speedup_p50 = _speedup(best, baseline, percentile), _speedup(best, baseline, "p50")
     why = (f"{best.variant} at batch {best.batch_size}: {percentile} {latency_of(best, percentile):.3g} ms"
-           + (f" ({speedup:.2f}x eager)" if speedup is not None and best.variant != "eager" else ""))
+           + (f" ({speedup_text(speedup, speedup_p50, percentile)})" if speedup is not None and best.variant != "eager"
+              else ""))
     if best is fastest:
         why += ", the fastest configuration that meets every budget and keeps parity"
     else:
@@ -108,7 +109,14 @@ def choose_best(rows: list[LatencyRow], budgets: Budgets, baseline: dict[int, La
                 f"their 95% intervals overlap) and {reason}; it meets every budget and keeps parity")
     return Choice(variant=best.variant, batch_size=best.batch_size, latency_ms=latency_of(best, percentile),
                   percentile=percentile, throughput_per_s=best.throughput_per_s, size_mb=best.size_mb,
-                  speedup_vs_eager=speedup, why=why + ".")
+                  speedup_vs_eager=speedup, speedup_p50_vs_eager=speedup_p50, why=why + ".")
+
+
+def speedup_text(speedup: float, speedup_p50: float | None, percentile: str) -> str:
+    """'1.83x eager at p95, 1.01x at p50': one figure per percentile, each named."""
+    if percentile == "p50" or speedup_p50 is None:
+        return f"{speedup:.2f}x eager at {percentile}"
+    return f"{speedup:.2f}x eager at {percentile}, {speedup_p50:.2f}x at p50"
 
 
 def describe_blocker(blocker: Blocker, percentile: str) -> str:

@@ -28,8 +28,9 @@ def _budget_fix(constraint: str, rows: list[LatencyRow], budgets: Budgets) -> st
     """Where the measured table says the limit could be met, or how far it is (``rows``: those of
     variants that keep parity)."""
     percentile = budgets.latency_percentile
+    at_batch = [r for r in rows if budgets.batch_size in (None, r.batch_size)] or rows  # the budget's batch only
     if constraint == "latency":
-        row = min(rows, key=lambda r: latency_of(r, percentile))
+        row = min(at_batch, key=lambda r: latency_of(r, percentile))
         return (f"The lowest {percentile} measured is {latency_of(row, percentile):.3g} ms ({row.variant}, batch "
                 f"{row.batch_size}): raise budgets.latency_ms to at least that, or use a model with fewer FLOPs "
                 f"per call (latency tracks them{_gflops_note(row)}).")
@@ -138,22 +139,44 @@ def choice_verdict(best: Choice | None, miss: NearestMiss | None, budgets: Budge
                              "blocked_by": ", ".join(b.constraint for b in miss.blockers)})
 
 
+def _timer_gap(row: LatencyRow) -> float:
+    """How far Timer's per-call figure lies outside [p50, mean] of the same calls, as a ratio - 1.
+
+    Timer times blocks of calls and reports the median block's time per call: a mean over a
+    block, so on a quiet machine it lies between the per-call median and mean (a tail moves the
+    mean, not the median). Outside both, the two measurements saw different machines.
+    """
+    low, high = min(row.p50_ms, row.mean_ms), max(row.p50_ms, row.mean_ms)
+    if row.timer_p50_ms < low:
+        return row.timer_p50_ms / low - 1
+    return row.timer_p50_ms / high - 1 if row.timer_p50_ms > high else 0.0
+
+
+def _ratio_text(gap: float) -> str:
+    """+15% / -20%, or 81x / 1/81 when percentages would read +8000% or -100%."""
+    ratio = 1 + gap
+    if 0.5 <= ratio <= 2:
+        return f"{gap:+.0%}"
+    return f"{ratio:.3g}x" if ratio > 1 else f"1/{1 / ratio:.3g}"
+
+
 def timing_verdict(rows: list[LatencyRow]) -> Verdict | None:
     checked = [r for r in rows if r.timer_p50_ms]
     if not checked:
         return None
-    row = max(checked, key=lambda r: abs(r.p50_ms / r.timer_p50_ms - 1))
-    gap = row.p50_ms / row.timer_p50_ms - 1
-    evidence = {"variant": row.variant, "batch_size": row.batch_size, "p50_ms": row.p50_ms,
-                "timer_p50_ms": row.timer_p50_ms, "relative_gap": gap}
+    row = max(checked, key=lambda r: abs(_timer_gap(r)))
+    gap = _timer_gap(row)
+    evidence = {"variant": row.variant, "batch_size": row.batch_size, "p50_ms": row.p50_ms, "mean_ms": row.mean_ms,
+                "timer_per_call_ms": row.timer_p50_ms, "relative_gap": gap}
     if abs(gap) <= TIMER_DISAGREEMENT:
         return Verdict(check="timing_crosscheck", status="pass", evidence=evidence,
-                       message=f"Per-call p50s agree with torch.utils.benchmark.Timer within {abs(gap):.1%} "
-                               f"(worst: {row.variant}, batch {row.batch_size}).")
+                       message=f"torch.utils.benchmark.Timer's per-call times agree with the per-call p50-to-mean "
+                               f"range within {abs(gap):.1%} (worst: {row.variant}, batch {row.batch_size}).")
     return Verdict(check="timing_crosscheck", status="warn", evidence=evidence,
-                   message=f"{row.variant} at batch {row.batch_size}: per-call p50 {row.p50_ms:.3g} ms (mean "
-                           f"{row.mean_ms:.3g} ms) vs torch.utils.benchmark.Timer's median {row.timer_p50_ms:.3g} ms "
-                           f"({gap:+.0%}); calls were disturbed, most likely by other work on the machine.",
+                   message=f"{row.variant} at batch {row.batch_size}: torch.utils.benchmark.Timer's median block "
+                           f"took {row.timer_p50_ms:.3g} ms per call, {_ratio_text(gap)} of the per-call range "
+                           f"(p50 {row.p50_ms:.3g} ms, mean {row.mean_ms:.3g} ms, the same calls one at a time); "
+                           "the two measurements saw a differently loaded machine.",
                    fix="Run again when the machine is quieter, or raise max_seconds_per_measurement; compare "
                        "variants by ratios within one run.")
 
