@@ -18,7 +18,7 @@ from ml_expert.app import build_server
 from ml_expert.catalog import CATALOG
 from ml_expert.config import ServerConfig
 from ml_expert.store import Store
-from tests.fixtures.hostile import MISBEHAVE
+from tests.fixtures.hostile_tool import MISBEHAVE
 
 pytestmark = [pytest.mark.anyio, pytest.mark.filterwarnings("ignore::mcp.shared.exceptions.MCPDeprecationWarning")]
 CODE = Path(__file__).parent / "fixtures" / "code_models"
@@ -60,7 +60,7 @@ async def only_job(client) -> dict:
     return job
 
 
-@pytest.mark.parametrize("line, reason", [
+MALFORMED = [
     ("this is not json", "not JSON"),
     ('{"hello": 1}', "not an object with a type"),
     ("[1, 2]", "not an object with a type"),
@@ -69,18 +69,23 @@ async def only_job(client) -> dict:
     ('{"type": "error", "kind": "user"}', "a error event with message"),
     ('{"type": "result", "result": {"summary": 3}}', "not a misbehave result"),
     ('{"type": "result", "result": {"nonsense": 1}}', "not a misbehave result"),
-])
-async def test_a_malformed_event_fails_its_job_and_the_server_answers(config, line, reason):
+]
+
+
+async def test_a_malformed_event_fails_its_job_and_the_server_answers(config):
     async with Client(make_server(config), mode="legacy") as client:
-        result = await client.call_tool("misbehave", {"spec": {"act": "garbage", "line": line}, "wait_s": 30})
-        assert result.is_error
-        assert "the worker sent a malformed event" in result.content[0].text and reason in result.content[0].text
-        await assert_server_answers(client)
-        job = await only_job(client)
-        assert job["status"] == "failed" and job["progress"]["step"] == 1
+        for line, reason in MALFORMED:
+            result = await client.call_tool("misbehave", {"spec": {"act": "garbage", "line": line}, "wait_s": 30})
+            assert result.is_error, line
+            assert "the worker sent a malformed event" in result.content[0].text, line
+            assert reason in result.content[0].text, (line, result.content[0].text)
+            await assert_server_answers(client)
+        jobs = (await client.call_tool("list_jobs", {})).structured_content["jobs"]
+        assert [(j["status"], j["progress"]["step"]) for j in jobs] == [("failed", 1)] * len(MALFORMED)
         healthy = await client.call_tool("misbehave", {"spec": {"act": "dump_env"}})
         assert healthy.structured_content["status"] == "succeeded"
-    assert_nothing_lost(config, job["run_id"], {"before.txt", "job.log"})
+    for job in jobs:
+        assert_nothing_lost(config, job["run_id"], {"before.txt", "job.log"})
 
 
 async def test_a_70_mb_line_is_cut_off_and_fails_its_job(config):
@@ -121,7 +126,7 @@ async def test_garbage_from_a_code_mode_factory_fails_only_its_job(config):
 
 
 SERVE_MISBEHAVE = ("import sys; from pathlib import Path; from ml_expert.app import build_server; "
-                   "from ml_expert.config import ServerConfig; from tests.fixtures.hostile import MISBEHAVE; "
+                   "from ml_expert.config import ServerConfig; from tests.fixtures.hostile_tool import MISBEHAVE; "
                    "build_server(ServerConfig(workspace=Path(sys.argv[1]), workers=1, tracking='none'), "
                    "catalog=[MISBEHAVE]).run()")
 
