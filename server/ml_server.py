@@ -14,13 +14,18 @@ from mcp.types import Tool as MCPTool
 from pydantic import ValidationError
 
 from ml_expert.answers import mime_type
-from ml_expert.schemas import compact_input, compact_output
+from ml_expert.schemas import INPUT_BUDGET_BYTES, compact_input, compact_output
+from ml_expert.tools.envelope import ToolResult
 from ml_expert.tools.errors import SpecError
 from ml_expert.tools.spec import ToolSpec
 
 SHARED_FIELDS = tuple(ToolSpec.model_fields)
+ENVELOPE = frozenset(ToolResult.model_fields)
 ARTIFACT_URI = "/artifacts/"
 MAX_ERRORS = 5
+LIST_BUDGET_BYTES = 23_000  # the whole tools/list, leaving room under the 24 KB an agent is promised
+MIN_INPUT_BUDGET_BYTES = 500
+BUDGET_STEP_BYTES = 100
 
 
 class MLExpertServer(MCPServer):
@@ -34,7 +39,7 @@ class MLExpertServer(MCPServer):
         tools = await super().list_tools()
         names = tuple(tool.name for tool in tools)
         if self._listed is None or self._listed[0] != names:
-            self._listed = (names, [_compact_tool(tool) for tool in tools])
+            self._listed = (names, _fitted(tools))
         return self._listed[1]
 
     async def call_tool(self, name: str, arguments: dict[str, Any], context: Context | None = None) -> Any:
@@ -84,12 +89,22 @@ def concise(error: ValidationError) -> str:
     return "\n".join(lines)
 
 
-def _compact_tool(tool: MCPTool) -> MCPTool:
+def _fitted(tools: list[MCPTool]) -> list[MCPTool]:
+    """The tools with the largest per-tool input budget at which the whole list fits its budget."""
+    for budget in range(INPUT_BUDGET_BYTES, MIN_INPUT_BUDGET_BYTES - 1, -BUDGET_STEP_BYTES):
+        compact = [_compact_tool(tool, budget) for tool in tools]
+        if sum(len(tool.model_dump_json(by_alias=True, exclude_none=True)) for tool in compact) <= LIST_BUDGET_BYTES:
+            break
+    return compact
+
+
+def _compact_tool(tool: MCPTool, budget: int = INPUT_BUDGET_BYTES) -> MCPTool:
     # The fields every spec shares are named once, in the spec's description, not described in every tool.
-    input_schema = {**compact_input(tool.input_schema, shared=SHARED_FIELDS), "additionalProperties": False}
+    input_schema = {**compact_input(tool.input_schema, budget, shared=SHARED_FIELDS), "additionalProperties": False}
     spec = input_schema["properties"].get("spec")
     if spec is not None:
         # The tool's description says what the spec is for; this says where its every field is.
         spec["description"] = f"Settings (also {', '.join(SHARED_FIELDS)}); every field: schemas://{tool.name}"
-    output_schema = compact_output(tool.output_schema) if tool.output_schema else None
+    envelope = ENVELOPE if spec is not None else None
+    output_schema = compact_output(tool.output_schema, envelope) if tool.output_schema else None
     return tool.model_copy(update={"input_schema": input_schema, "output_schema": output_schema})

@@ -14,7 +14,7 @@ import json
 import re
 from typing import Any
 
-INPUT_BUDGET_BYTES = 1_200  # per tool, so that fifteen tools stay within 24 KB together
+INPUT_BUDGET_BYTES = 2_000  # per tool at most; lowered until the whole list fits (ml_server)
 MAX_DEPTH = 6
 # Tried in order until the schema fits: (description limit in characters, keep bounds). None keeps
 # whole descriptions, 0 their first sentence. Bounds go before words: the server names them in errors.
@@ -53,22 +53,29 @@ def compact_input(schema: dict[str, Any], budget: int = INPUT_BUDGET_BYTES,
     """
     defs = schema.get("$defs", {})
     for limit, bounds in LADDER:
-        for depth in range(MAX_DEPTH, 1, -1):
+        fitting = None
+        for depth in range(2, MAX_DEPTH + 1):  # sizes grow with depth: stop at the first that does not fit
             compact = _Compactor(defs, depth, limit, bounds, shared).node(schema)
-            if size(compact) <= budget:
-                return compact
-    return compact
+            if size(compact) > budget:
+                break
+            fitting = compact
+        if fitting is not None:
+            return fitting
+    return _Compactor(defs, 2, *LADDER[-1], shared).node(schema)
 
 
-def compact_output(schema: dict[str, Any]) -> dict[str, Any]:
-    """The result's top-level fields by name, with their type where it is a plain scalar; the rest left open.
+def compact_output(schema: dict[str, Any], envelope: frozenset[str] | None = None) -> dict[str, Any]:
+    """The result's top-level fields, with their type where it is a plain scalar.
 
-    Clients validate structured content against this, so it claims only what always holds (a field
-    that may be null is left open) and allows extra fields. Every field is in schemas://{tool}.
+    With ``envelope`` (the fields every tool result has), those are all named and of the rest only
+    the scalar ones, the key numbers; the others arrive all the same. Clients validate structured
+    content against this, so it claims only what always holds: a field that may be null is left
+    open, and extra fields are allowed. Every field is in schemas://{tool}.
     """
     defs = schema.get("$defs", {})
-    return {"type": "object", "properties": {name: _scalar(prop, defs)
-                                             for name, prop in schema.get("properties", {}).items()}}
+    properties = {name: _scalar(prop, defs) for name, prop in schema.get("properties", {}).items()}
+    return {"type": "object", "properties": {name: kept for name, kept in properties.items()
+                                             if envelope is None or name in envelope or kept}}
 
 
 def _scalar(prop: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
