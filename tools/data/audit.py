@@ -14,7 +14,7 @@ import numpy as np
 from ml_expert.tools.data.drift import DriftReport, drift_verdict, measure_drift
 from ml_expert.tools.data.duplicates import DuplicateReport, find_duplicates, overlap_verdict
 from ml_expert.tools.data.imbalance import class_counts, imbalance_verdict
-from ml_expert.tools.data.leakage import label_copies, leak_verdict, single_feature_scores
+from ml_expert.tools.data.leakage import label_leak
 from ml_expert.tools.data.splits import Splits
 from ml_expert.tools.data.table import Table
 from ml_expert.tools.envelope import Verdict
@@ -41,9 +41,8 @@ def run_audit(table: Table, splits: Splits, *, seed: int = 0) -> AuditReport:
         counts = {name: class_counts(part.y, table.class_names) for name, part in
                   (("train", splits.train), ("val", splits.val))}
         verdicts.append(imbalance_verdict(counts["train"]))
-    leak_scores = single_feature_scores(splits.train.X, splits.train.y, table.task, seed)
-    copies = label_copies(splits.train.X, splits.train.y, table.task, seed)
-    verdicts.append(leak_verdict(leak_scores, table.feature_names, table.task, len(splits.train), copies))
+    leak_scores, leak = label_leak(splits.train.X, splits.train.y, table.task, table.feature_names, seed)
+    verdicts.append(leak)
     drift = measure_drift(splits.train.X, splits.val.X, seed)
     verdicts.append(drift_verdict(drift, table.feature_names))
     return AuditReport(verdicts, duplicates, counts, leak_scores, drift, time.perf_counter() - started)

@@ -30,6 +30,13 @@ MAX_ROWS = 5_000  # plenty to see a near-perfect predictor; bounds the audit's t
 N_REPORTED = 3
 
 
+def label_leak(X: np.ndarray, y: np.ndarray, task: str, feature_names: list[str],
+               seed: int = 0) -> tuple[np.ndarray, Verdict]:
+    """Per-feature scores and the label_leak verdict, measured on training rows ``X``, ``y``."""
+    scores = single_feature_scores(X, y, task, seed)
+    return scores, leak_verdict(scores, feature_names, task, len(X), label_copies(X, y, task, seed))
+
+
 def single_feature_scores(X: np.ndarray, y: np.ndarray, task: str, seed: int = 0) -> np.ndarray:
     """How well each feature alone predicts ``y`` (0 = not at all, 1 = perfectly), on training rows."""
     if len(X) < MIN_ROWS:

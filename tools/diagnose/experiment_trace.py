@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ml_expert.tools.data.leakage import leak_verdict, single_feature_scores
+from ml_expert.tools.data.leakage import label_leak
 from ml_expert.tools.data.prepare import PreparedData
 from ml_expert.tools.data.splits import Split
 from ml_expert.tools.diagnose.experiment_probe import ExperimentProbe
@@ -61,8 +61,7 @@ def _data_facts(probe: ExperimentProbe, fit: FitResult, prepared: PreparedData, 
     else:  # changed rows: measure overlap and leaks on them, the way the audit does
         seen = set(row_hashes(train.X).tolist())
         facts.val_in_train_fraction = float(np.mean([h in seen for h in row_hashes(val.X).tolist()]))
-        scores = single_feature_scores(train.X, train.y, table.task, seed)
-        leak = leak_verdict(scores, table.feature_names, table.task, len(train))
+        scores, leak = label_leak(train.X, train.y, table.task, table.feature_names, seed)
     best = int(np.argmax(scores))
     facts.leak_feature, facts.leak_score = table.feature_names[best], float(scores[best])
     facts.leak_suspect = leak.status != "pass"

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from ml_expert.tools.data.leakage import leak_verdict, single_feature_scores
+from ml_expert.tools.data.leakage import label_leak
 from ml_expert.tools.diagnose import probes
 from ml_expert.tools.diagnose.loss_checks import CLASS_LOSSES, MAX_INTEGER_CLASSES, REGRESSION_LOSSES
 from ml_expert.tools.diagnose.script_probe import ScriptProbe
@@ -131,7 +131,7 @@ def _leak_facts(facts: DataFacts, X: np.ndarray, y: np.ndarray, task: str) -> No
     if X.shape[1] > MAX_LEAK_FEATURES:
         return
     names = [f"input[{j}]" for j in range(X.shape[1])]
-    scores = single_feature_scores(X, y, task)
+    scores, leak = label_leak(X, y, task, names)
     best = int(np.argmax(scores))
     facts.leak_feature, facts.leak_score = names[best], float(scores[best])
-    facts.leak_suspect = leak_verdict(scores, names, task, len(X)).status != "pass"
+    facts.leak_suspect = leak.status != "pass"
