@@ -69,6 +69,7 @@ MALFORMED = [
     ('{"type": "error", "kind": "user"}', "a error event with message"),
     ('{"type": "result", "result": {"summary": 3}}', "not a misbehave result"),
     ('{"type": "result", "result": {"nonsense": 1}}', "not a misbehave result"),
+    ('{"type": "error", "kind": "crash", "message": "%s"} {"type": "result"}' % ("m" * 10_000), "not JSON"),
 ]
 
 
@@ -82,6 +83,11 @@ async def test_a_malformed_event_fails_its_job_and_the_server_answers(config):
             await assert_server_answers(client)
         jobs = (await client.call_tool("list_jobs", {})).structured_content["jobs"]
         assert [(j["status"], j["progress"]["step"]) for j in jobs] == [("failed", 1)] * len(MALFORMED)
+        long_message = await client.call_tool("misbehave", {"spec": {"act": "garbage", "line": json.dumps(
+            {"type": "progress", "step": 2, "message": "m" * 100_000})}})
+        job = (await client.call_tool("get_job", {"job_id": long_message.structured_content["job_id"]})
+               ).structured_content
+        assert job["progress"]["message"] == "m" * 4000
         healthy = await client.call_tool("misbehave", {"spec": {"act": "dump_env"}})
         assert healthy.structured_content["status"] == "succeeded"
     for job in jobs:

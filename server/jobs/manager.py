@@ -29,7 +29,8 @@ from ml_expert.tools.spec import ToolSpec
 FINAL_STATUSES = ("succeeded", "failed", "cancelled", "interrupted")
 LOG_NAME = "job.log"
 PROGRESS_SAVE_S = 1.0  # progress reaches the database this often, so a killed server loses little
-CHANNEL_DRAIN_S = 2.0  # after the worker exits, how long its last events may take to arrive
+CHANNEL_DRAIN_S = 2.0
+MAX_MESSAGE_CHARS = 4000  # of an error or progress message from a worker: the agent reads it whole  # after the worker exits, how long its last events may take to arrive
 
 
 class UnknownJob(LookupError):
@@ -243,6 +244,7 @@ class JobManager:
             if not all(math.isfinite(v) for v in (event.step, event.total or 0)):
                 raise MalformedEvent(f"a progress event with a step or total that is not finite: {event.step}")
             job.progress = JobProgress.model_validate(event.model_dump(exclude={"type"}))
+            job.progress.message = job.progress.message[:MAX_MESSAGE_CHARS]
             if time.monotonic() - job.progress_saved_at >= PROGRESS_SAVE_S:
                 job.progress_saved_at = time.monotonic()
                 self.store.save_job(job.record())
@@ -257,7 +259,7 @@ class JobManager:
             checked_artifacts(result["artifacts"], self._run_dir(job))
             job.result = result
         else:
-            job.status, job.error, job.error_kind = "failed", event.message, event.kind
+            job.status, job.error, job.error_kind = "failed", event.message[:MAX_MESSAGE_CHARS], event.kind
 
     async def _finish(self, job: Job) -> None:
         job.ended_at = time.time()

@@ -54,6 +54,8 @@ def die_with_server(server_pid: int) -> None:
     The parent-death signal ends the worker itself; a small forked watchdog in the worker's process
     group holds a pidfd on the server and, when the server exits, ends the whole group (the worker's
     own children would otherwise live on, reparented to init)."""
+    if not sys.platform.startswith("linux"):  # prctl and pidfds are Linux's
+        return
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != server_pid:  # the server died before the signal was armed
