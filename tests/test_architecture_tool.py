@@ -243,3 +243,13 @@ def test_a_slow_model_with_few_timed_calls_gets_a_small_sample_warning(monkeypat
     assert 3 <= latency.samples < 20 and latency.threads == 1 and latency.median_ms >= 50
     [warning] = architecture_run._sample_verdict(latency)
     assert warning.status == "warn" and f"only {latency.samples} calls" in warning.message
+
+
+def test_a_budget_width_alone_misses_is_met_by_a_neighbouring_depth(job):
+    # The digits CNN at depth 3: width 15 gives 21,205 (+6%), width 14 under -5%; depth 2 lands within 5%.
+    result = run(job, model={"kind": "builtin", "family": "cnn", "data": {"source": {"kind": "bundled", "name": "digits"}}},
+                 param_budget=20_000, measure_latency=False, overfit_steps=60)
+    budget = verdict(result, "param_budget")
+    assert budget.status == "pass" and abs(result.budget_deviation) <= 0.05
+    assert result.fitted["depth"] != 3 and "depth" in budget.evidence["fit_note"]
+    assert "Checks failed" not in result.summary

@@ -213,3 +213,11 @@ def test_the_summary_gives_one_model_one_figure():
     summary = _summary(result, "eager", 2)
     assert "(13.95x eager at p95, 6.25x at p50)" in summary
     assert summary.count("x faster") == 0  # the recommendation about the same model is not repeated
+
+
+def test_rows_with_too_few_calls_for_an_interval_are_named():
+    quick, slow = row("eager", 1, 1.0), row("eager", 64, 1085.0)
+    slow.samples = 3
+    verdict = verdicts.samples_verdict([quick, slow], "p95", 72)
+    assert verdict.status == "warn" and "3 calls of eager at batch 64" in verdict.message and "72 needed" in verdict.message
+    assert verdicts.samples_verdict([quick], "p95", 72) is None

@@ -140,13 +140,38 @@ def _build(spec: ImplementArchitectureSpec, job: JobContext) -> tuple[LoadedMode
         return build_code(ref, io, job, "model"), fit, prepared
     given = given_hyperparameters(ref)
     if spec.param_budget is not None:
-        fit = fit_family(get_family(ref.family), given, io, spec.param_budget, spec.tolerance)
+        fit = _fit_builtin(spec, ref.family, given, io)
         given = {**given, **fit.chosen}
     family = get_family(ref.family)
     refuse_model_over_memory(lambda: family.build(family.hyperparameters(given, io)), io, spec.check_batch_size,
                              "check_batch_size", "param_budget" if fit else "model")
     job.seed_everything(spec.seed)
     return build_builtin(ref.family, given, io, "model"), fit, prepared
+
+
+def _fit_builtin(spec: ImplementArchitectureSpec, family_name: str, given: dict[str, Any], io) -> Fit:
+    """The family's fit; when its width steps are too coarse to land within the tolerance at the
+    default depth (a 20k CNN for digits: width 15 gives +6%, 14 gives -7%), neighbouring depths
+    are tried with the width refitted, and the nearest count wins."""
+    family = get_family(family_name)
+    fit = fit_family(family, given, io, spec.param_budget, spec.tolerance)
+    default_depth = family.hyperparameters(given, io).get("depth")
+    if fit.within_tolerance or "depth" in given or "depth" in fit.chosen or not isinstance(default_depth, int):
+        return fit
+    tries = fit.tries
+    candidates = [fit]
+    for depth in (default_depth - 1, default_depth + 1, default_depth - 2, default_depth + 2):
+        if depth < 1:
+            continue
+        other = fit_family(family, {**given, "depth": depth}, io, spec.param_budget, spec.tolerance)
+        tries += other.tries
+        candidates.append(Fit({**other.chosen, "depth": depth}, other.param_count, other.budget, other.tolerance,
+                              0, f"width alone missed the tolerance at depth {default_depth}; depth {depth} "
+                                 "fits it"))
+        if other.within_tolerance:
+            break
+    best = min(candidates, key=lambda f: abs(f.param_count - f.budget))
+    return Fit(best.chosen, best.param_count, best.budget, best.tolerance, tries, best.note if best is not fit else "")
 
 
 def _fit_code(spec: ImplementArchitectureSpec, ref: CodeModel, job: JobContext) -> Fit:

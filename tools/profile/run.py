@@ -227,12 +227,16 @@ def _judge(spec: ProfileInferenceSpec, outcomes: list[dict[str, Any]], flops: di
         top_operators=[OperatorTime(**op) for op in operators],
         operators_of=f"{shown} at batch {operating_batch}" if operators else None,
         matmul_peak_gflops=peaks, threads=threads, device=spec.device)
+    from ml_expert.tools.measure.timing import samples_for_interval
+
     timing = verdicts.timing_verdict(rows)
+    few = verdicts.samples_verdict(rows, budgets.latency_percentile,
+                                   samples_for_interval(int(budgets.latency_percentile[1:]) / 100))
     keeping_parity = [r for r in rows if by_name[r.variant].parity is not None and by_name[r.variant].parity.passed]
     result.verdicts = (verdicts.budget_verdicts(budgets, rows, keeping_parity, best, miss)
                        + verdicts.parity_verdicts(reports, spec.parity, baseline)
                        + [verdicts.choice_verdict(best, miss, budgets, keeping_parity)]
-                       + ([timing] if timing else []) + verdicts.failure_verdicts(reports))
+                       + ([timing] if timing else []) + ([few] if few else []) + verdicts.failure_verdicts(reports))
     result.summary = _summary(result, baseline, len(spec.batch_sizes))
     result.metrics = _metrics(result, baseline_rows, budgets.latency_percentile)
     return result

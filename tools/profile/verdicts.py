@@ -139,6 +139,22 @@ def choice_verdict(best: Choice | None, miss: NearestMiss | None, budgets: Budge
                              "blocked_by": ", ".join(b.constraint for b in miss.blockers)})
 
 
+def samples_verdict(rows: list[LatencyRow], percentile: str, needed: int) -> Verdict | None:
+    """Rows whose calls were too few for a 95% interval of the budget's percentile (they report none)."""
+    few = [r for r in rows if r.samples < needed]
+    if not few:
+        return None
+    worst = min(few, key=lambda r: r.samples)
+    return Verdict(check="latency_samples", status="warn",
+                   evidence={"rows": len(few), "fewest": worst.samples, "needed": needed, "variant": worst.variant,
+                             "batch_size": worst.batch_size},
+                   message=f"{len(few)} row(s) had too few timed calls for a 95% interval of their {percentile} "
+                           f"(fewest: {worst.samples} calls of {worst.variant} at batch {worst.batch_size}; "
+                           f"{needed} needed), so they report no latency_ci_ms and their {percentile} is rough.",
+                   fix=f"Raise max_seconds_per_measurement to about {needed / max(worst.samples, 1):.0f}x its value "
+                       "for those rows, or judge by p50, which needs fewer calls.")
+
+
 def _timer_gap(row: LatencyRow) -> float:
     """How far Timer's per-call figure lies outside [p50, mean] of the same calls, as a ratio - 1.
 
