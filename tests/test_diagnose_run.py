@@ -94,8 +94,13 @@ def test_script_mode_points_at_the_users_line_and_returns_its_output(tmp_path):
     file, line = top.where.rsplit(":", 1)
     assert file.endswith("no_zero_grad.py") and "loss.backward()" in Path(file).read_text().splitlines()[int(line) - 1]
     assert result.script_exit == "stopped by the probe budget (40 optimizer steps)"
-    assert result.steps_observed == 40 and result.proof is None and "edit of your script" in result.proof_skipped
-    assert "script_output.log" in {a.name for a in result.artifacts}
+    assert result.steps_observed == 40
+    proof = result.proof  # zero_grad() called through the probe after every step, same budget and seed
+    assert proof.applied == {"script.zero_grad": True} and proof.before.symptom_present
+    assert not proof.after.symptom_present and proof.fixed and proof.after.stopped_reason == result.script_exit
+    low, high = proof.change_ci
+    assert low <= proof.change <= high and high >= 0
+    assert {"script_output.log", "script_after_fix_output.log"} <= {a.name for a in result.artifacts}
 
 
 def test_script_output_and_arguments(tmp_path):

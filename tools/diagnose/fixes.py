@@ -63,6 +63,9 @@ def plan_fix(patch: dict[str, Any], experiment: ExperimentSpec) -> PlannedFix:
             plan.surgery[name] = value
         elif section == "rows":
             plan.rows[name] = value
+        elif section == "script":
+            return PlannedFix(not_applicable=f"{key} is a script-mode setting; experiment mode trains with the "
+                                             "shared trainer, which already does this")
         else:
             plan.overrides[key] = value
     return plan

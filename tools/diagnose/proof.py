@@ -61,7 +61,7 @@ def prove_fix(top: Diagnosis, before: ProbedRun, experiment: ExperimentSpec, pre
                                          n_resamples=RESAMPLES, seed=seed)
         low, high, change = interval.low, interval.high, interval.estimate
     else:
-        low, high, change = _unpaired_interval(score, (b.val_targets, b.val_predictions),
+        low, high, change = unpaired_interval(score, (b.val_targets, b.val_predictions),
                                                (a.val_targets, a.val_predictions), seed)
     symptom_after = any(d.label == top.label for d in diagnose(after.trace))
     fixed = not symptom_after and (high >= 0 or top.label in INFLATED)
@@ -69,7 +69,7 @@ def prove_fix(top: Diagnosis, before: ProbedRun, experiment: ExperimentSpec, pre
         label=top.label, applied=patch, metric=metric,
         before=_run(before, score, top.label, True), after=_run(after, score, top.label, symptom_after),
         change=round(change, 4), change_ci=[round(low, 4), round(high, 4)], fixed=fixed, improved=low > 0,
-        note=_note(top.label, fixed, symptom_after, low, paired))
+        note=proof_note(top.label, fixed, symptom_after, low, paired))
     return proof, None, after
 
 
@@ -82,7 +82,7 @@ def _run(run: ProbedRun, score, label: str, symptom: bool) -> ProofRun:
                     symptom_present=symptom, stopped_reason=fit.stopped_reason)
 
 
-def _unpaired_interval(score, before, after, seed: int) -> tuple[float, float, float]:
+def unpaired_interval(score, before, after, seed: int) -> tuple[float, float, float]:
     low_high = []
     for (y, p), offset in ((before, 0), (after, 1)):
         rows = np.arange(len(y))
@@ -94,7 +94,7 @@ def _unpaired_interval(score, before, after, seed: int) -> tuple[float, float, f
     return change - half, change + half, change
 
 
-def _note(label: str, fixed: bool, symptom_after: bool, low: float, paired: bool) -> str:
+def proof_note(label: str, fixed: bool, symptom_after: bool, low: float, paired: bool) -> str:
     if label in INFLATED and not symptom_after:
         return "Symptom gone; the validation score before the fix was inflated, so a drop is the honest number."
     rows = "" if paired else " (unpaired rows)"

@@ -20,6 +20,7 @@ MIN_EPOCHS_FOR_SHAPE = 8
 PLATEAU_GAIN = 0.01
 STILL_FALLING = 0.8  # the last fifth's median loss below 0.8x the fifth before it: far from converged
 MIN_LOSSES_FOR_TREND = 20
+SHORT_OF_FLOOR = 0.05  # validation metric this far below the simple models' score: more training would pay
 
 
 def _series(trace: Trace, name: str) -> np.ndarray:
@@ -131,8 +132,12 @@ def plateau(trace: Trace) -> Diagnosis | None:
 @rule("stopped_too_early", priority=47)
 def stopped_too_early(trace: Trace) -> Diagnosis | None:
     """The script finished on its own while the loss was still falling steeply (last fifth of the steps vs the
-    fifth before)."""
+    fifth before) and the model is still short of what simple models reach on the same rows."""
     if trace.ended != "finished":
+        return None
+    _, val_metric = last_epoch_metrics(trace)
+    floor = trace.data.simple_model_score
+    if floor is None or val_metric is None or val_metric >= floor - SHORT_OF_FLOOR:
         return None
     losses = finite_losses(trace)
     if len(losses) < MIN_LOSSES_FOR_TREND:
@@ -149,7 +154,8 @@ def stopped_too_early(trace: Trace) -> Diagnosis | None:
                 f"is {last / before:.0%} of the fifth before"
                 + (", and the validation loss fell in each of the last epochs." if val_falling else "."),
         evidence={"loss_fifth_before_last": fmt(before), "loss_last_fifth": fmt(last), "steps": len(losses),
-                  "val_loss_still_falling": bool(val_falling)},
+                  "val_loss_still_falling": bool(val_falling), "val_metric": fmt(val_metric),
+                  "simple_model_score": fmt(floor)},
         where=trace.locations.get("step"),
         fix="Train for more epochs (several times as many), until the validation loss stops improving; keep early "
             "stopping on the validation loss to end it.")

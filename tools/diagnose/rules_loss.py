@@ -10,7 +10,6 @@ from ml_expert.tools.diagnose.schema import Diagnosis
 from ml_expert.tools.diagnose.trace import Trace
 
 HABIT = 0.5  # share of checked loss calls showing the fault: a habit of the code, not one odd batch
-SUMMED_LOSS_BATCHES = (0.5, 2.0)  # initial loss / (batch x ln C) in this range: a sum over the batch
 
 
 def _share(count: int, trace: Trace) -> float:
@@ -31,18 +30,16 @@ def _summed_initial_loss(trace: Trace) -> float | None:
 
 @rule("wrong_loss_reduction", priority=13)
 def wrong_loss_reduction(trace: Trace) -> Diagnosis | None:
-    """The loss sums over the batch (reduction="sum", a hand-written .sum(), or an initial loss of batch x ln C)
-    or normalises over the batch axis (log_softmax(dim=0))."""
+    """The loss sums over the batch (reduction="sum", or a hand-written loss ending in .sum()) or normalises
+    over the batch axis (log_softmax(dim=0))."""
     crashed = crash_finding(trace, "wrong_loss_reduction", "the loss was not reduced to one number",
                             "Reduce the loss to a scalar with .mean() over the batch before backward().")
     if crashed:
         return crashed
     w = trace.wiring
     wrong_axis = _share(w.loss_wrong_axis_calls, trace) >= HABIT
-    summed_ratio = _summed_initial_loss(trace)
-    summed = w.loss_sum_reduction_calls > 0 or (
-        summed_ratio is not None and SUMMED_LOSS_BATCHES[0] <= summed_ratio <= SUMMED_LOSS_BATCHES[1])
-    if not (wrong_axis or summed):
+    summed_ratio = _summed_initial_loss(trace)  # evidence only: a huge loss from unscaled inputs can match it too
+    if not (wrong_axis or w.loss_sum_reduction_calls):
         return None
     evidence = {"sum_reduction_calls": w.loss_sum_reduction_calls, "wrong_axis_calls": w.loss_wrong_axis_calls,
                 "calls_checked": w.loss_calls_checked, "batch": w.loss_batch,

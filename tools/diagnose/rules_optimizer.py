@@ -148,7 +148,7 @@ def schedule_collapse(trace: Trace) -> tuple[float, float, int] | None:
     return peak, float(lrs[-1]), int(np.argmax(low))
 
 
-@rule("lr_schedule_collapse", priority=28)
+@rule("lr_schedule_collapse", priority=18)
 def lr_schedule_collapse(trace: Trace) -> Diagnosis | None:
     """The LR the scheduler actually set (recorded every step) fell below 1% of its peak for most of the run."""
     found = schedule_collapse(trace)
@@ -179,7 +179,7 @@ def momentum_setting(trace: Trace) -> tuple[str, float] | None:
     return None
 
 
-@rule("momentum_misconfigured", priority=29)
+@rule("momentum_misconfigured", priority=18)
 def momentum_misconfigured(trace: Trace) -> Diagnosis | None:
     """SGD momentum / Adam beta1 at 0.98 or more, or beta2 below 0.9, with the loss showing it."""
     found = momentum_setting(trace)
@@ -212,7 +212,7 @@ def _weight_shrink(trace: Trace) -> float | None:
     return float(np.median(ratios)) if ratios else None
 
 
-@rule("weight_decay_too_high", priority=27)
+@rule("weight_decay_too_high", priority=18)
 def weight_decay_too_high(trace: Trace) -> Diagnosis | None:
     """weight_decay far above the usual range, with the weights shrinking or the model learning poorly."""
     decay = trace.config.get("weight_decay")

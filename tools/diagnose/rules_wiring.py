@@ -34,7 +34,8 @@ def missing_zero_grad(trace: Trace) -> Diagnosis | None:
         evidence={"optimizer_steps": w.optimizer_steps, "backward_calls": w.backward_calls, "zero_grad_calls": 0,
                   "backwards_onto_stale_gradients": w.stale_grad_backwards},
         where=_at(trace, "backward", "step"),
-        fix="Call optimizer.zero_grad() once per step, before loss.backward() (or set_to_none=True).")
+        fix="Call optimizer.zero_grad() once per step, before loss.backward() (or set_to_none=True).",
+        patch={"script.zero_grad": True})
 
 
 @rule("params_missing_from_optimizer", priority=11)
@@ -127,7 +128,8 @@ def eval_mode_in_training(trace: Trace) -> Diagnosis | None:
         evidence={"grad_forwards": w.grad_forwards, "in_eval_mode": w.grad_forwards_in_eval},
         where=_at(trace, "eval_call", "backward"),
         fix="Call model.train() at the start of every training epoch (validation code calls model.eval() and "
-            "nothing switches it back).")
+            "nothing switches it back).",
+        patch={"script.modes": True})
 
 
 @rule("train_mode_in_validation", priority=16)
@@ -141,7 +143,8 @@ def train_mode_in_validation(trace: Trace) -> Diagnosis | None:
                 "mode: dropout makes the scores noisy and batch-norm updates its statistics on validation data.",
         evidence={"nograd_forwards": w.nograd_forwards, "in_train_mode": w.nograd_forwards_in_train},
         where=_at(trace, "validation_forward"),
-        fix="Call model.eval() before validating (and model.train() before training resumes).")
+        fix="Call model.eval() before validating (and model.train() before training resumes).",
+        patch={"script.modes": True})
 
 
 @rule("optimizer_step_missing", priority=9)

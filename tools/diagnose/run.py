@@ -53,7 +53,7 @@ def diagnose_training(spec: DiagnoseTrainingSpec, job: JobContext) -> DiagnoseTr
     if isinstance(mode, ExperimentMode):
         outcome = _experiment(mode, spec.seed, job, started)
     elif isinstance(mode, ScriptMode):
-        outcome = _script(mode, job, started)
+        outcome = _script(mode, spec.seed, job, started)
     else:
         outcome = _history(mode, job, started)
     job.progress(2, 3, "writing curves and plots")
@@ -106,19 +106,24 @@ def _experiment(mode: ExperimentMode, seed: int, job: JobContext, started: float
     return outcome
 
 
-def _script(mode: ScriptMode, job: JobContext, started: float) -> Outcome:
+def _script(mode: ScriptMode, seed: int, job: JobContext, started: float) -> Outcome:
     from ml_expert.tools.diagnose.script import run_script
+    from ml_expert.tools.diagnose.script_proof import prove_script_fix
 
     job.progress(0, 3, "running the script under probes")
-    ran = run_script(mode, job)
+    ran = run_script(mode, job, seed)
     diagnoses, failures = diagnose_all(ran.trace)
     verdicts = [*script_data_verdicts(ran.trace), *filter(None, [gap_verdict(ran.trace)])]
-    return Outcome(ran.trace, diagnoses, time.perf_counter() - started, verdicts=verdicts, failures=failures,
-                   proof_skipped="script mode: the fix is an edit of your script at the line named in `where`; "
-                                 "re-run diagnose_training after the edit to confirm." if diagnoses else None,
-                   provenance={"device": "cpu"},
-                   extra={"script_output_tail": ran.output_tail, "script_exit": ran.exit,
-                          "script_warnings": ran.trace.warnings})
+    outcome = Outcome(ran.trace, diagnoses, time.perf_counter() - started, verdicts=verdicts, failures=failures,
+                      provenance={"device": "cpu"},
+                      extra={"script_output_tail": ran.output_tail, "script_exit": ran.exit,
+                             "script_warnings": ran.trace.warnings})
+    if diagnoses and mode.prove_fix:
+        job.progress(1, 3, f"re-running the script with the fix for {diagnoses[0].label}")
+        outcome.proof, outcome.proof_skipped, outcome.after = prove_script_fix(diagnoses[0], ran, mode, job, seed)
+    elif diagnoses:
+        outcome.proof_skipped = "prove_fix is false"
+    return outcome
 
 
 def _history(mode: HistoryMode, job: JobContext, started: float) -> Outcome:

@@ -93,6 +93,10 @@ class ScriptMode(_Strict):
                            description="Stop the script after this many optimizer steps (the default lets a "
                                        "typical small script run to its end; probes sample the steps that run).")
     time_budget_s: float = Field(default=60.0, gt=0, le=3600, description="Stop the script after this long.")
+    prove_fix: bool = Field(default=True, description="When the top fix is a run-time setting (lr, weight decay, "
+                                                      "momentum/betas, scheduler, zero_grad, train/eval mode, input "
+                                                      "standardisation), re-run the script with it applied through "
+                                                      "the probes and compare.")
 
 
 class HistoryMode(_Strict):
@@ -171,7 +175,8 @@ class DiagnoseTrainingResult(ToolResult):
     mode: Literal["experiment", "script", "history"] | None = None
     healthy: bool | None = Field(default=None, description="True when no fault was found.")
     diagnoses: list[Diagnosis] = Field(default_factory=list, description="Most likely root cause first.")
-    proof: Proof | None = Field(default=None, description="Experiment mode: before/after of the top fix.")
+    proof: Proof | None = Field(default=None, description="Before/after of the top fix (experiment mode, and script "
+                                                          "mode when the fix is a run-time setting).")
     proof_skipped: str | None = Field(default=None, description="Why no proof was run, when it was not.")
     steps_observed: int = Field(default=0, description="Optimizer steps (or history rows) the diagnosis saw.")
     script_output_tail: str | None = Field(default=None, description="Script mode: the last lines the script "

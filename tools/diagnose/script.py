@@ -12,7 +12,7 @@ import re
 import signal
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ml_expert.tools.diagnose.schema import ScriptMode
@@ -30,6 +30,7 @@ class ScriptRun:
     trace: Trace
     exit: str
     output_tail: str
+    arrays: dict = field(default_factory=dict)  # val_targets, val_preds, input_mean, input_std when recorded
 
 
 def script_path(mode: ScriptMode, job: JobContext) -> Path:
@@ -39,8 +40,10 @@ def script_path(mode: ScriptMode, job: JobContext) -> Path:
     return script
 
 
-def run_script(mode: ScriptMode, job: JobContext, overrides: dict | None = None, name: str = "script") -> ScriptRun:
-    """One probed run of the script; ``overrides`` (the proof's re-run) change run-time settings."""
+def run_script(mode: ScriptMode, job: JobContext, seed: int, overrides: dict | None = None,
+               name: str = "script") -> ScriptRun:
+    """One probed run of the script, torch seeded with ``seed`` before it starts (the script may seed
+    again); ``overrides`` (the proof's re-run) change run-time settings."""
     script = script_path(mode, job)
     import torch
 
@@ -51,7 +54,7 @@ def run_script(mode: ScriptMode, job: JobContext, overrides: dict | None = None,
     threads = torch.get_num_threads()
     config.write_text(json.dumps({"script": str(script), "args": mode.args, "trace": str(trace_path),
                                   "max_steps": mode.max_steps, "time_budget_s": mode.time_budget_s,
-                                  "threads": threads, "overrides": overrides or {}}))
+                                  "threads": threads, "overrides": overrides or {}, "seed": seed}))
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "MPLBACKEND": "Agg", "WANDB_MODE": "disabled",
            "OMP_NUM_THREADS": str(threads)}
     returncode = None
@@ -68,12 +71,21 @@ def run_script(mode: ScriptMode, job: JobContext, overrides: dict | None = None,
     tail = output[-TAIL_CHARS:]
     if trace_path.is_file():
         raw = json.loads(trace_path.read_text())
-        return ScriptRun(Trace.model_validate(raw["trace"]), raw["exit"], tail)
+        return ScriptRun(Trace.model_validate(raw["trace"]), raw["exit"], tail, _arrays(folder / "arrays.npz"))
     if returncode is None:
         raise SpecError("mode.script", f"the script did not stop within time_budget_s + {GRACE_S} s; its output "
                                        f"ends with: {tail[-500:]!r}", "a script that the probes can stop in time")
     crash = _native_crash(returncode, output, str(script.parent))
     return ScriptRun(Trace(source="script", ended="crashed", crash=crash), crash.exit, tail)
+
+
+def _arrays(path: Path) -> dict:
+    if not path.is_file():
+        return {}
+    import numpy as np
+
+    with np.load(path) as saved:
+        return {name: saved[name] for name in saved.files}
 
 
 def _native_crash(returncode: int, output: str, user_dir: str) -> Crash:

@@ -74,6 +74,7 @@ def main(config_path: str) -> int:
     def write(ended: str, crash: Crash | None, reason: str = "") -> None:
         probe.uninstall()
         trace = build_trace(probe, ended, crash, recorder.recorded())
+        save_arrays(probe, trace_path.with_name("arrays.npz"))
         trace_path.write_text(json.dumps({"exit": _describe(ended, crash, reason),
                                           "trace": trace.model_dump(mode="json")}))
 
@@ -117,6 +118,22 @@ def main(config_path: str) -> int:
         warnings.showwarning = recorder.original
     write(ended, crash, reason)
     return 0
+
+
+def save_arrays(probe, path: Path) -> None:
+    """What the proof's re-run needs from this run: validation targets and predictions, input moments."""
+    import numpy as np
+
+    arrays = {}
+    if probe.val_targets is not None:
+        arrays.update(val_targets=probe.val_targets, val_preds=probe.val_preds)
+    widths = {rows.shape[1] for rows in probe.train_rows}
+    if len(widths) == 1:
+        rows = np.concatenate(probe.train_rows).astype(np.float64)
+        if np.isfinite(rows).all():
+            std = rows.std(0)
+            arrays.update(input_mean=rows.mean(0), input_std=np.maximum(std, max(1e-2 * float(np.median(std)), 1e-6)))
+    np.savez(path, **arrays)
 
 
 def _describe(ended: str, crash, reason: str) -> str:

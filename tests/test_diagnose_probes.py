@@ -1,0 +1,229 @@
+"""Script-mode probes, run in-process on small loops: what they record, and the findings it leads to.
+
+Each loop is a few dozen steps of a tiny model on generated data; the probe is installed as the
+script runner installs it, and the trace is built the same way.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from ml_expert.tools.diagnose.registry import diagnose
+from ml_expert.tools.diagnose.script_probe import BudgetReached, ScriptProbe
+from ml_expert.tools.diagnose.script_trace import build_trace
+
+HERE = Path(__file__)
+
+
+@pytest.fixture(autouse=True)
+def one_thread():
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)  # tiny models: threads only contend
+    yield
+    torch.set_num_threads(before)
+
+
+def probed(loop, max_steps: int = 10_000, overrides: dict | None = None):
+    torch.manual_seed(0)
+    probe = ScriptProbe(HERE, max_steps, overrides)
+    probe.install()
+    ended = "finished"
+    try:
+        loop()
+    except BudgetReached:
+        ended = "budget"
+    finally:
+        probe.uninstall()
+    return build_trace(probe, ended)
+
+
+def _data(n=256, d=8, classes=3):
+    g = torch.Generator().manual_seed(1)
+    X = torch.randn(n, d, generator=g)
+    y = X[:, :3].argmax(1) if classes == 3 else (X[:, 0] > 0).long()
+    return X, y
+
+
+def classifier_loop(steps=120, batch=32, val=True, train_pass=False, sched=None, opt_kwargs=None):
+    X, y = _data()
+    X_val, y_val = _data(128)[0] + 0.01, _data(128)[1]
+
+    def loop():
+        model = nn.Sequential(nn.Linear(8, 32), nn.ReLU(), nn.Linear(32, 3))
+        opt = torch.optim.SGD(model.parameters(), lr=0.1, **(opt_kwargs or {}))
+        scheduler = sched(opt) if sched else None
+        step = 0
+        while step < steps:
+            for i in range(0, len(X), batch):
+                opt.zero_grad()
+                F.cross_entropy(model(X[i:i + batch]), y[i:i + batch]).backward()
+                opt.step()
+                if scheduler:
+                    scheduler.step()
+                step += 1
+            with torch.no_grad():
+                if train_pass:
+                    F.cross_entropy(model(X), y)
+                if val:
+                    F.cross_entropy(model(X_val), y_val)
+
+    return loop
+
+
+def test_samples_spread_over_the_steps_that_ran_whatever_the_budget():
+    small, huge = probed(classifier_loop(steps=400), max_steps=401), probed(classifier_loop(steps=400), 100_000)
+    steps = [s.step for s in huge.samples]
+    assert steps == [s.step for s in small.samples]
+    assert 24 <= len(steps) <= 48 and steps[:3] == [0, 1, 2] and steps[-1] > 300
+    assert len(huge.lrs) == len(huge.losses) == 400
+
+
+def test_a_train_metric_pass_is_not_validation_but_validation_on_training_rows_is_overlap():
+    beside = probed(classifier_loop(train_pass=True))
+    assert beside.wiring.train_row_eval_forwards > 0 and beside.data.val_in_train_fraction == 0
+    assert "train_val_overlap" not in [d.label for d in diagnose(beside)]
+    assert beside.epochs[-1].train_metric is not None and beside.epochs[-1].val_metric is not None
+    only = probed(classifier_loop(train_pass=True, val=False))
+    assert only.data.val_in_train_fraction == 1.0
+    assert diagnose(only)[0].label == "train_val_overlap"
+
+
+def test_the_lr_the_scheduler_sets_is_recorded_and_a_collapse_is_named():
+    trace = probed(classifier_loop(sched=lambda o: torch.optim.lr_scheduler.StepLR(o, step_size=5, gamma=0.5)))
+    assert trace.lrs[0] == 0.1 and trace.lrs[-1] < 1e-6 and trace.config["scheduler"] == "StepLR"
+    top = diagnose(trace)[0]
+    assert top.label == "lr_schedule_collapse" and top.patch == {"script.no_scheduler": True}
+    assert top.where.startswith(f"{HERE}:") and "Raise the learning rate" not in top.fix
+    kept = probed(classifier_loop(sched=lambda o: torch.optim.lr_scheduler.StepLR(o, step_size=5, gamma=0.5)),
+                  overrides={"no_scheduler": True})
+    assert set(kept.lrs) == {0.1}
+
+
+def test_momentum_and_betas_out_of_range_are_the_cause_not_the_lr():
+    trace = probed(classifier_loop(opt_kwargs={"momentum": 0.999}))
+    labels = [d.label for d in diagnose(trace)]
+    assert trace.config["momentum"] == 0.999 and labels[0] == "momentum_misconfigured"
+    assert "lr_too_high" not in labels
+
+
+def _regression_loop(head=None, loss=None, steps=60, target_scale=1.0, batch=32):
+    g = torch.Generator().manual_seed(2)
+    X = torch.randn(256, 4, generator=g)
+    y = (X @ torch.tensor([1.0, -2.0, 0.5, 0.0]) * target_scale).unsqueeze(1)
+
+    def loop():
+        model = nn.Sequential(nn.Linear(4, 16), nn.Tanh(), nn.Linear(16, 1), *(head or []))
+        opt = torch.optim.Adam(model.parameters(), lr=1e-2)
+        for step in range(steps):
+            i = (step * batch) % 256
+            opt.zero_grad()
+            pred = model(X[i:i + batch])
+            (loss or F.mse_loss)(pred, y[i:i + batch]).backward()
+            opt.step()
+            if step % 10 == 9:
+                with torch.no_grad():
+                    F.mse_loss(model(X[:128] + 0.01), y[:128])
+
+    return loop
+
+
+def test_regression_gets_r2_and_a_relu_output_on_signed_targets_is_named():
+    healthy = probed(_regression_loop())
+    assert healthy.metric_name == "r2" and healthy.epochs[-1].val_metric > 0.5 and diagnose(healthy) == []
+    relu = probed(_regression_loop(head=[nn.ReLU()]))
+    assert relu.wiring.output_range == "nonnegative"
+    assert diagnose(relu)[0].label == "output_activation_mismatch"
+
+
+def test_a_hand_written_loss_is_seen_with_its_broadcast_and_its_sum():
+    broadcast = probed(_regression_loop(loss=lambda p, y: ((p - y.squeeze(1)) ** 2).mean()))
+    assert broadcast.wiring.hand_written_loss_backwards == 60 and broadcast.wiring.loss_broadcast_calls > 0
+    top = diagnose(broadcast)[0]
+    assert top.label == "loss_shape_broadcast" and top.where.startswith(f"{HERE}:")
+    summed = probed(_regression_loop(loss=lambda p, y: ((p - y) ** 2).sum()))
+    assert summed.wiring.loss_sum_reduction_calls > 0 and diagnose(summed)[0].label == "wrong_loss_reduction"
+
+
+def test_huge_regression_targets_are_named():
+    trace = probed(_regression_loop(target_scale=1000.0))
+    assert trace.wiring.target_std > 500
+    assert diagnose(trace)[0].label == "unscaled_regression_target"
+
+
+def test_a_sigmoid_before_a_with_logits_loss_and_bce_accuracy():
+    X, y = _data(classes=2)
+
+    def loop(sigmoid: bool):
+        model = nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 1), *([nn.Sigmoid()] if sigmoid else []))
+        opt = torch.optim.Adam(model.parameters(), lr=1e-2)
+        for _epoch in range(8):
+            for i in range(0, 256, 32):
+                opt.zero_grad()
+                F.binary_cross_entropy_with_logits(model(X[i:i + 32]), y[i:i + 32, None].float()).backward()
+                opt.step()
+            with torch.no_grad():
+                F.binary_cross_entropy_with_logits(model(X[:64] + 0.01), y[:64, None].float())
+
+    plain = probed(lambda: loop(False))
+    assert plain.metric_name == "accuracy" and plain.epochs[-1].val_metric > 0.8
+    squashed = probed(lambda: loop(True))
+    assert diagnose(squashed)[0].label == "output_activation_mismatch"
+
+
+def test_backward_without_step_and_a_cut_graph_are_named():
+    X, y = _data()
+
+    def never_steps():
+        model = nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 3))
+        opt = torch.optim.SGD(model.parameters(), lr=0.1)
+        for i in range(0, 256, 16):
+            opt.zero_grad()
+            F.cross_entropy(model(X[i:i + 16]), y[i:i + 16]).backward()
+
+    trace = probed(never_steps)
+    assert trace.wiring.optimizer_steps == 0 and diagnose(trace)[0].label == "optimizer_step_missing"
+
+    class Cut(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.encoder, self.head = nn.Linear(8, 32), nn.Linear(32, 3)
+
+        def forward(self, x):
+            return self.head(torch.relu(self.encoder(x)).detach())
+
+    def cut():
+        model = Cut()
+        opt = torch.optim.SGD(model.parameters(), lr=0.1)
+        for step in range(40):
+            i = (step * 32) % 256
+            opt.zero_grad()
+            F.cross_entropy(model(X[i:i + 32]), y[i:i + 32]).backward()
+            opt.step()
+
+    top = diagnose(probed(cut))[0]
+    assert top.label == "no_gradient_flow" and top.evidence["first"] == "encoder"
+    assert top.where == f"{HERE}:{Cut.forward.__code__.co_firstlineno}"
+
+
+def test_torch_func_training_runs_under_the_probes():
+    X, y = _data()
+
+    def loop():
+        model = nn.Linear(8, 3)
+        params = {k: v.detach() for k, v in model.named_parameters()}
+
+        def loss_of(p, xb, yb):
+            return F.cross_entropy(torch.func.functional_call(model, p, (xb,)), yb)
+
+        for step in range(30):
+            i = (step * 32) % 256
+            grads = torch.func.grad(loss_of)(params, X[i:i + 32], y[i:i + 32])
+            params = {k: params[k] - 0.1 * grads[k] for k in params}
+
+    trace = probed(loop)
+    assert diagnose(trace) == [] and trace.crash is None
