@@ -197,7 +197,8 @@ def load_run(run_id: str, job: JobContext, field: str = "model.run_id") -> Loade
     config_path = run_dir / MODEL_FILE
     if not config_path.is_file():
         raise SpecError(field, f"run {run_id!r} has no saved model ({MODEL_FILE} not found)",
-                        "the run_id of an implement_architecture run in this workspace")
+                        "the run_id of a run that saved a model in this workspace (implement_architecture, "
+                        "train_model, tune_hyperparams)")
     config, io = _read_run_config(config_path, run_id, field)
     if config["kind"] == "builtin":
         module = get_family(config["family"]).build(config["hyperparameters"])
