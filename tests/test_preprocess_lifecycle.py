@@ -77,3 +77,30 @@ def _fitted_data(loaded):
     from ml_expert.tools.data.spec import DataSpec
 
     return DataSpec.model_validate(loaded.preprocessing.fitted_on["data"])
+
+
+def test_parity_rows_of_a_regression_run_are_in_the_models_scale(tmp_path):
+    """Regression labels go through the target scaling too, so parity compares like with like."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from ml_expert.tools.data.prepare import prepare_data
+    from ml_expert.tools.data.spec import DataSpec
+    from ml_expert.tools.models.load import load_run
+    from ml_expert.tools.profile.inputs import validation_rows
+    from ml_expert.tools.train.run import train_model
+    from ml_expert.tools.train.schema import TrainModelSpec
+
+    data = {"source": {"kind": "bundled", "name": "diabetes"}}
+    job = JobContext.local(tmp_path)
+    train_model(TrainModelSpec.model_validate({"model": {"kind": "builtin", "family": "mlp", "width": 8},
+                                               "data": data, "training": {"epochs": 2}}), job)
+    model = SimpleNamespace(child_model={"kind": "run", "workspace": str(tmp_path), "run_id": job.run_id},
+                            input={"shape": [10], "dtype": "float32"}, data=None)
+    inputs, labels, _, provenance = validation_rows(SimpleNamespace(data=None, parity_samples=500), model, job)
+    pre = load_run(job.run_id, job).preprocessing
+    val = prepare_data(DataSpec.model_validate(data), job).splits.val
+    assert np.allclose(inputs.numpy(), pre.transform(val.X)) and abs(float(inputs.mean())) < 0.5
+    assert np.allclose(labels.numpy().ravel(), ((val.y - pre.y_mean) / pre.y_std).ravel(), atol=1e-5)
+    assert provenance["dataset_version"] == pre.fitted_on["dataset_version"]
