@@ -29,14 +29,13 @@ def checked_artifacts(artifacts: list[dict[str, Any]], run_dir: Path) -> None:
             raise MalformedEvent(f"artifact {artifact['name']!r} is {path!r}, not a file in the run folder {run_dir}")
 
 
+def file_artifact(path: Path) -> dict[str, Any]:
+    return {"name": path.name, "kind": KIND_BY_SUFFIX.get(path.suffix.lower(), "data"), "path": str(path),
+            "sha256": sha256_file(path), "bytes": path.stat().st_size}
+
+
 def run_folder_artifacts(run_dir: Path) -> list[dict[str, Any]]:
     """The regular files at the top of a run folder, hashed (symlinks are left out: they may point anywhere)."""
     if not run_dir.is_dir():
         return []
-    found = []
-    for path in sorted(run_dir.iterdir()):
-        if path.is_symlink() or not path.is_file():
-            continue
-        found.append({"name": path.name, "kind": KIND_BY_SUFFIX.get(path.suffix.lower(), "data"), "path": str(path),
-                      "sha256": sha256_file(path), "bytes": path.stat().st_size})
-    return found
+    return [file_artifact(path) for path in sorted(run_dir.iterdir()) if path.is_file() and not path.is_symlink()]

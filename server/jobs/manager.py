@@ -18,7 +18,7 @@ from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStre
 from pydantic import ValidationError
 
 from ml_expert.config import ServerConfig
-from ml_expert.jobs.artifacts import checked_artifacts, run_folder_artifacts
+from ml_expert.jobs.artifacts import checked_artifacts, file_artifact, run_folder_artifacts
 from ml_expert.jobs.executor import Executor, MalformedEvent, WorkerHandle
 from ml_expert.jobs.request import ProgressEvent, ResultEvent, WorkerEvent, WorkerRequest
 from ml_expert.store import Store
@@ -265,11 +265,11 @@ class JobManager:
         job.ended_at = time.time()
         self.store.save_job(job.record())
         result = job.result or {}
-        on_disk = await anyio.to_thread.run_sync(run_folder_artifacts, self._run_dir(job))
         if job.result is None:  # whatever the job left is listed, so nothing is lost
-            artifacts = on_disk
+            artifacts = await anyio.to_thread.run_sync(run_folder_artifacts, self._run_dir(job))
         else:
-            artifacts = list(result.get("artifacts", [])) + [a for a in on_disk if a["name"] == LOG_NAME]
+            log = self._log_path(job)
+            artifacts = list(result.get("artifacts", [])) + ([file_artifact(log)] if log.is_file() else [])
         self.store.save_run({"run_id": job.run_id, "job_id": job.job_id, "tool": job.tool, "status": job.status,
                              "summary": result.get("summary") or job.error, "metrics": result.get("metrics"),
                              "verdicts": result.get("verdicts"), "provenance": result.get("provenance"),
