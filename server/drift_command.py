@@ -58,7 +58,8 @@ def report_lines(answer: dict) -> list[str]:
         lines.append(f"[{verdict['status']:>4}] {verdict['check']}: {verdict['message']}")
     for row in answer["most_drifted"]:
         if row["drifted"]:
-            lines.append(f"  drifted {row['feature']}: {row['method']} {row['distance']:.3g}, "
-                         f"p_adj {row['p_adjusted']:.2g}, PSI {row['psi']:.3g}, shift {row['mean_shift_sd']:+.2f} sd")
+            distance = "Wasserstein" if row["kind"] == "numeric" else "Jensen-Shannon"
+            lines.append(f"  drifted {row['feature']}: p_adj {row['p_adjusted']:.2g} by {row['method']}, "
+                         f"{distance} {row['distance']:.3g}, PSI {row['psi']:.3g}, shift {row['mean_shift_sd']:+.2f} sd")
     lines += [f"file: {a['path']}" for a in answer["artifacts"]]
     return lines

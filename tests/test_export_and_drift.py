@@ -215,7 +215,8 @@ def test_the_check_drift_command_exits_non_zero_on_drift(trained, draft_export):
     assert shifted.returncode in (3, 4), shifted.stderr
     assert shifted.stdout.startswith(("INVESTIGATE: ", "RETRAIN: "))
     # 178 rows a side: the KS test decides (above 1000 rows, the Wasserstein distance would)
-    assert "drifted color_intensity: ks" in shifted.stdout and "[warn] feature_drift" in shifted.stdout
+    assert "drifted color_intensity: p_adj" in shifted.stdout and "by ks, Wasserstein" in shifted.stdout
+    assert "[warn] feature_drift" in shifted.stdout
 
 
 @pytest.mark.slow

@@ -113,13 +113,17 @@ def _feature_verdict(findings: Findings, alpha: float) -> Verdict:
         return Verdict(check="feature_drift", status="pass", evidence=evidence,
                        message=f"No feature drifted (each tested at corrected p < {alpha}; "
                                f"smallest corrected p {min(f.p_adjusted for f in findings.features):.2g}).")
-    named = ", ".join(f"{f.name} ({f.method} {f.distance:.2f}, p_adj {f.p_adjusted:.1e}, "
+    named = ", ".join(f"{f.name} ({distance_text(f.kind, f.distance)}, p_adj {f.p_adjusted:.1e} by {f.method}, "
                       f"shift {f.mean_shift_sd:+.2f} sd)" for f in drifted[:N_NAMED])
     share = len(drifted) / len(findings.features)
     return Verdict(check="feature_drift", status="fail" if share >= 0.25 else "warn", evidence=evidence,
                    message=f"{len(drifted)} of {len(findings.features)} features drifted: {named}.",
                    fix=f"Find out why {drifted[0].name!r} moved (a new source, units, a pipeline change, a real "
                        "change in the population); if it is real, retrain on data that covers it.")
+
+
+def distance_text(kind: str, distance: float) -> str:
+    return f"Wasserstein {distance:.2f} sd" if kind == "numeric" else f"Jensen-Shannon {distance:.2f}"
 
 
 def _domain_verdict(findings: Findings) -> Verdict:
