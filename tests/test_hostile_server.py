@@ -285,6 +285,16 @@ def test_serve_refuses_a_bad_number_naming_the_option(capsys, tmp_path, option, 
     assert f"argument {option}: {message}" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("option", ["--threads", "--n-trials"])
+def test_worker_refuses_a_non_positive_count(capsys, option):
+    from ml_expert.cli import main
+
+    with pytest.raises(SystemExit) as exited:
+        main(["worker", "--storage", "s.journal", "--study-name", "s", option, "-3"])
+    assert exited.value.code == 2
+    assert f"argument {option}: -3 is not allowed; accepted: a whole number of 1 or more" in capsys.readouterr().err
+
+
 def test_the_default_memory_limit_splits_the_machine_between_workers(tmp_path):
     from ml_expert.config import ServerConfig, machine_memory_bytes
 

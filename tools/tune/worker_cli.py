@@ -18,6 +18,8 @@ import os
 import sys
 from pathlib import Path
 
+from ml_expert.options import positive_int
+
 
 def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.ArgumentParser:
     parser = parser or argparse.ArgumentParser(prog="ml-expert worker", description=__doc__.split("\n\n")[0])
@@ -28,9 +30,9 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
                         help="Workspace for runs referenced by the experiment (default: the tune job's).")
     parser.add_argument("--root", type=Path, action="append", default=None, dest="roots",
                         help="A folder data files may be read from (repeatable; default: the tune job's roots).")
-    parser.add_argument("--n-trials", type=int, default=None,
+    parser.add_argument("--n-trials", type=positive_int, default=None,
                         help="Stop after this many trials of this worker (default: until the study is done).")
-    parser.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's choice).")
+    parser.add_argument("--threads", type=positive_int, default=None, help="torch threads (default: torch's choice).")
     parser.add_argument("--seed", type=int, default=None,
                         help="Sampler seed; workers need different ones (default: from the process id).")
     parser.add_argument("--die-with-parent", action="store_true", help=argparse.SUPPRESS)
