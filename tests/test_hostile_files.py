@@ -493,8 +493,15 @@ def test_an_image_too_big_for_the_checks_is_refused_with_the_activation_estimate
     assert caught.value.field == "model.input"
     assert "a training step at check_batch_size 16 on input [3, 4096, 4096]" in caught.value.problem
     assert "activations 195.0 GiB" in caught.value.problem and "64.0 GiB available" in caught.value.problem
-    small = {**model, "input": {"kind": "image", "channels": 3, "height": 32, "width": 32}}
-    assert _architecture(tmp_path, model=small, batch_size=8).param_count > 0
+    # The same family at 32x32 fits: the estimate is no blanket refusal.
+    from ml_expert.tools.models.budget import meta_training_bytes, refuse_model_over_memory
+    from ml_expert.tools.models.io import ModelIO
+    from ml_expert.tools.models.registry import get_family
+
+    cnn, io = get_family("cnn"), ModelIO("classification", "image", (3, 32, 32), None, 10)
+    refuse_model_over_memory(lambda: cnn.build(cnn.hyperparameters({}, io)), io, 16, "check_batch_size", "model")
+    weights, activations = meta_training_bytes(lambda: cnn.build(cnn.hyperparameters({}, io)), io, 16)
+    assert 0 < activations < 2 ** 30 and 0 < weights < 2 ** 30
 
 
 # --- diagnose_training history logs --------------------------------------------------------------
@@ -569,3 +576,19 @@ def test_a_wandb_folder_whose_run_file_is_a_fifo_or_a_link_out_is_refused(tmp_pa
     with pytest.raises(SpecError) as caught:
         _read_history(tmp_path / "root", "offline-run-1")
     assert caught.value.field == "mode.path" and "is outside" in caught.value.problem
+
+
+def test_a_sparse_terabyte_csv_is_refused_at_once_with_its_size(tmp_path):
+    import os
+    import time
+
+    path = tmp_path / "sparse.csv"
+    path.write_text("a,b,label\n1,2,0\n")
+    os.truncate(path, 2 ** 40)  # a hole of NUL bytes: no disk used, no newline for a terabyte
+    started = time.perf_counter()
+    with pytest.raises(SpecError) as caught:
+        _load_file("sparse.csv", tmp_path, tmp_path, target="label")
+    assert time.perf_counter() - started < 5  # only a sample was read
+    assert caught.value.field == "data.source.path"
+    assert "sparse.csv (about " in caught.value.problem and "1,024.0 GiB on disk) needs about 1,024.0 GiB" \
+        in caught.value.problem

@@ -23,6 +23,7 @@ from ml_expert.tools.memory import TABLE_BYTES_PER_CELL, human_bytes, refuse_unl
 
 TABLE_SUFFIXES = (".csv", ".parquet", ".pq")
 ACCEPTED_FORMATS = "a .csv, .parquet (.pq), .npy or .npz file"
+CSV_SAMPLE_BYTES = 8 << 20  # read to estimate a CSV's rows before pandas reads it all
 NUMPY_ACCEPTED = "an .npy/.npz file of numeric arrays saved without pickling (np.save / np.savez)"
 
 
@@ -66,17 +67,29 @@ def _no_rows(path: Path, field: str):
     raise SpecError(f"{field}.path", f"{path.name} holds no rows (a header at most)", "a file with at least one data row")
 
 
-def _table_cells(path: Path) -> tuple[int, int]:
-    """(rows, columns) of a CSV (newlines and the header's commas) or a Parquet file (its footer)."""
+def _table_cells(path: Path) -> tuple[str, int]:
+    """A description of a table's size and the bytes loading it takes, from its first CSV_SAMPLE_BYTES
+    (a CSV: the header's commas, the lines' mean length) or its footer (Parquet). Never more than
+    the sample is read: a file of 100 GB without a newline (a sparse file) is refused just as fast."""
+    size = path.stat().st_size
     if path.suffix.lower() != ".csv":
         import pyarrow.parquet as pq
 
         metadata = pq.ParquetFile(path).metadata
-        return metadata.num_rows, metadata.num_columns
-    with open(path, "rb") as handle:
-        columns = handle.readline().count(b",") + 1
-        rows = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
-    return rows, columns
+        rows, columns, about = metadata.num_rows, metadata.num_columns, ""
+    else:
+        with open(path, "rb") as handle:
+            sample = handle.read(CSV_SAMPLE_BYTES)
+        header, _, body = sample.partition(b"\n")
+        columns, lines = header.count(b",") + 1, body.count(b"\n")
+        if len(sample) == size:
+            rows, about = lines + (1 if body and not body.endswith(b"\n") else 0), ""
+        else:  # the sample's lines stand for the rest of the file; no newline at all: one huge line
+            rows = math.ceil((size - len(header)) / (len(body) / lines)) if lines else 1
+            about = "about "
+    # Parsed values take at least as much memory as their text.
+    needed = max(rows * columns * TABLE_BYTES_PER_CELL, size)
+    return f"{path.name} ({about}{rows:,} rows x {columns:,} columns, {human_bytes(size)} on disk)", needed
 
 
 def _read_table(source: FileSource, path: Path, field: str):
@@ -84,10 +97,8 @@ def _read_table(source: FileSource, path: Path, field: str):
 
     kind = "CSV" if path.suffix.lower() == ".csv" else "Parquet"
     try:
-        rows, columns = _table_cells(path)
-        refuse_unless_it_fits(f"{field}.path", rows * columns * TABLE_BYTES_PER_CELL,
-                              f"{path.name} ({rows:,} rows x {columns:,} columns, {human_bytes(path.stat().st_size)} on disk)",
-                              "a smaller file: fewer rows, or only the columns you need")
+        what, needed = _table_cells(path)
+        refuse_unless_it_fits(f"{field}.path", needed, what, "a smaller file: fewer rows, or only the columns you need")
         frame = pd.read_csv(path) if kind == "CSV" else pd.read_parquet(path)
     except MemoryError as exc:  # ArrowMemoryError too: an estimate cannot foresee every parser's appetite
         raise SpecError(f"{field}.path", f"{path.name} ({human_bytes(path.stat().st_size)} on disk) ran out of memory "
