@@ -122,10 +122,16 @@ def test_regression_in_the_targets_units_with_baselines_and_cross_validation(ws)
     assert len(cv.folds) == 3 and cv.std >= 0 and min(cv.folds) <= cv.mean <= max(cv.folds)
 
 
-def test_unknown_slice_feature_names_the_field(ws):
+def test_mistakes_in_the_spec_are_refused_before_the_test_split_opens(ws):
     run_id = ws.train(epochs=1)
     with pytest.raises(SpecError, match=r"slice_features: \['colour'\] are not features"):
         ws.evaluate(run_id, slice_features=["colour"])
+    resplit = {**WINE, "split": {"seed": 7}}
+    with pytest.raises(SpecError, match="data.split: the run was trained on another split of this dataset"):
+        ws.evaluate(run_id, data=resplit)
+    with pytest.raises(SpecError, match="compare_run_id: run 'nope' has no saved model"):
+        ws.evaluate(run_id, compare_run_id="nope")
+    assert ws.records.test_openings == []
 
 
 def test_only_evaluate_model_may_open_the_test_split(tmp_path):

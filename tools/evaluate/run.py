@@ -37,7 +37,7 @@ from ml_expert.tools.evaluate.schema import (
     SliceReport,
 )
 from ml_expert.tools.evaluate.scores import compare, intervals, metrics_of
-from ml_expert.tools.evaluate.slices import feature_bins
+from ml_expert.tools.evaluate.slices import check_slice_features, feature_bins
 from ml_expert.tools.evaluate.verdicts import (
     baseline_verdict,
     calibration_verdict,
@@ -65,7 +65,12 @@ def evaluate_model(spec: EvaluateModelSpec, job: JobContext) -> EvaluateModelRes
         raise SpecError(field, f"the data is a {table.task} task, but run {spec.run_id}'s model does {loaded.task}",
                         "the data the run was trained on")
     preprocessing = loaded.preprocessing or identity_preprocessing(loaded, table.feature_names)
+    # Every mistake in the spec is found before the test split opens: a refused call costs no look.
+    _check_same_split(preprocessing.fitted_on, prepared, field)
     columns = preprocessing.column_order(table.feature_names, field)
+    check_slice_features(table.feature_names, spec.slice_features)
+    other = _other_run(spec, table, job) if spec.compare_run_id is not None else None
+    experiment = _recorded_experiment(spec, job) if spec.cv_folds is not None else None
     imbalanced = any(v.check == "class_imbalance" and v.status != "pass" for v in prepared.verdicts)
     metric = headline_metric(table.task, imbalanced)
     num_classes = len(table.class_names) if table.task == "classification" else None
@@ -121,16 +126,16 @@ def evaluate_model(spec: EvaluateModelSpec, job: JobContext) -> EvaluateModelRes
                               for name, answers in found.items()]
         record["baselines"] = {c.against: c.value for c in result.comparisons}
         verdicts.append(baseline_verdict(metric, values[metric], result.comparisons))
-    if spec.compare_run_id is not None:
-        other = _other_run(spec, prepared, table, job)
-        comparison = _compare(spec, table.task, metric, y, mine, other, spec.compare_run_id)
+    if other is not None:
+        comparison = _compare(spec, table.task, metric, y, mine, _answers_of(other, spec, prepared, table, job),
+                              spec.compare_run_id)
         result.comparisons.append(comparison)
         verdicts.append(comparison_verdict(metric, comparison))
     record["comparisons"] = [c.model_dump() for c in result.comparisons]
 
     if spec.cv_folds is not None:
         job.progress(5, STEPS, f"cross-validating over {spec.cv_folds} folds")
-        result.cross_validation = _cross_validate(spec, prepared, job, metric)
+        result.cross_validation = _cross_validate(spec, experiment, prepared, job, metric)
         record["cross_validation"] = result.cross_validation.model_dump()
 
     result.verdicts = verdicts
@@ -159,6 +164,16 @@ def _prepare(spec: EvaluateModelSpec, loaded: LoadedModel, job: JobContext) -> t
     return prepare_data(DataSpec.model_validate(fitted), job, field="run_id"), "run_id"
 
 
+def _check_same_split(fitted_on: dict, prepared: PreparedData, field: str) -> None:
+    """Another split of the data the model was trained on would put its training rows in the test split."""
+    same_data = fitted_on.get("dataset_version") == prepared.table.version
+    if same_data and fitted_on.get("train_split_hash") not in (None, prepared.splits.hashes["train"]):
+        raise SpecError(f"{field}.split" if field == "data" else field,
+                        "the run was trained on another split of this dataset: this test split would hold rows "
+                        "the model trained on",
+                        "the split the run was trained on (leave data out), or retrain on the new split first")
+
+
 def _classification_details(y: np.ndarray, mine: Answers, class_names: list[str], result: EvaluateModelResult,
                             record: dict, job: JobContext) -> list:
     n = len(class_names)
@@ -183,12 +198,19 @@ def _compare(spec: EvaluateModelSpec, task: str, metric: str, y: np.ndarray, min
                    confidence=spec.confidence, seed=spec.seed)
 
 
-def _other_run(spec: EvaluateModelSpec, prepared: PreparedData, table, job: JobContext) -> Answers:
-    """The compared run's answers on the same test rows; its look is recorded in the ledger too."""
+def _other_run(spec: EvaluateModelSpec, table, job: JobContext) -> LoadedModel:
     other = load_run(spec.compare_run_id, job, "compare_run_id")
     if other.task != table.task:
         raise SpecError("compare_run_id", f"run {spec.compare_run_id} does {other.task}, this data {table.task}",
                         "a run trained for the same task on the same data")
+    preprocessing = other.preprocessing or identity_preprocessing(other, table.feature_names)
+    preprocessing.column_order(table.feature_names, "compare_run_id")
+    return other
+
+
+def _answers_of(other: LoadedModel, spec: EvaluateModelSpec, prepared: PreparedData, table, job: JobContext
+                ) -> Answers:
+    """The compared run's answers on the same test rows; its look is recorded in the ledger too."""
     preprocessing = other.preprocessing or identity_preprocessing(other, table.feature_names)
     columns = preprocessing.column_order(table.feature_names, "compare_run_id")
     test, _ = prepared.splits.open_test(job, lineage=lineage_of(spec.compare_run_id, job.workspace),
@@ -196,17 +218,22 @@ def _other_run(spec: EvaluateModelSpec, prepared: PreparedData, table, job: JobC
     return answer(other, preprocessing, test.X, columns)
 
 
-def _cross_validate(spec: EvaluateModelSpec, prepared: PreparedData, job: JobContext, metric: str) -> CrossValidation:
-    from ml_expert.tools.train.loop import fit
+def _recorded_experiment(spec: EvaluateModelSpec, job: JobContext):
     from ml_expert.tools.train.spec import ExperimentSpec
-    from ml_expert.tools.tune.objective import cv_folds, quiet_job
 
     run_dir = job.workspace / "runs" / spec.run_id
     recorded = next((run_dir / name for name in RECORDED_EXPERIMENTS if (run_dir / name).is_file()), None)
     if recorded is None:
         raise SpecError("cv_folds", f"run {spec.run_id} records no experiment to retrain on folds",
                         "a run from train_model or tune_hyperparams, or cv_folds=null")
-    experiment = ExperimentSpec.model_validate(json.loads(recorded.read_text())["experiment"])
+    return ExperimentSpec.model_validate(json.loads(recorded.read_text())["experiment"])
+
+
+def _cross_validate(spec: EvaluateModelSpec, experiment, prepared: PreparedData, job: JobContext, metric: str,
+                    ) -> CrossValidation:
+    from ml_expert.tools.train.loop import fit
+    from ml_expert.tools.tune.objective import cv_folds, quiet_job
+
     quiet = quiet_job(job)
     scores = [fit(experiment, quiet, prepared=prepared, rows=rows, seed=spec.seed, epoch_train_metric=False,
                   field="cv_folds").val_metrics[metric]

@@ -7,13 +7,16 @@ import numpy as np
 from ml_expert.tools.errors import SpecError
 
 
-def feature_bins(X: np.ndarray, feature_names: list[str], wanted: list[str], n_bins: int) -> list[tuple[str, str, np.ndarray]]:
-    """(feature, bin label, row indices) per non-empty quantile bin; bins of a feature with few
-    distinct values merge (equal quantiles are one edge)."""
+def check_slice_features(feature_names: list[str], wanted: list[str]) -> None:
     unknown = [name for name in wanted if name not in feature_names]
     if unknown:
         raise SpecError("slice_features", f"{unknown[:5]} are not features of the data",
                         f"feature names such as {feature_names[:10]}")
+
+
+def feature_bins(X: np.ndarray, feature_names: list[str], wanted: list[str], n_bins: int) -> list[tuple[str, str, np.ndarray]]:
+    """(feature, bin label, row indices) per non-empty quantile bin; bins of a feature with few
+    distinct values merge (equal quantiles are one edge)."""
     found = []
     for name in wanted:
         values = X[:, feature_names.index(name)]
