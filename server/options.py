@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import math
 
+MIN_JOB_MEMORY_GIB = 1
+
 
 def _number(text: str, kind: type) -> float:
     try:
@@ -41,7 +43,7 @@ def wait_seconds(text: str) -> float:
 def gibibytes(text: str) -> int:
     """GiB (may be fractional) -> bytes."""
     value = _number(text, float)
-    if value < 0.25:
-        raise argparse.ArgumentTypeError(f"{value:g} GiB is not allowed; accepted: 0.25 GiB or more (a worker "
-                                         f"with torch loaded needs a few hundred MiB)")
+    if value < MIN_JOB_MEMORY_GIB:
+        raise argparse.ArgumentTypeError(f"{value:g} GiB is not allowed; accepted: {MIN_JOB_MEMORY_GIB} GiB or more "
+                                         f"(a worker with torch loaded already holds about 0.4 GiB)")
     return int(value * 2**30)

@@ -272,7 +272,7 @@ async def test_a_code_mode_factory_cannot_read_the_token(config, monkeypatch, tm
     ("--wait", "-1", "-1 is not allowed; accepted: seconds from 0 to 3600"),
     ("--workers", "0", "0 is not allowed; accepted: a whole number of 1 or more"),
     ("--workers", "two", "'two' is not an integer"),
-    ("--job-memory-limit", "0", "0 GiB is not allowed; accepted: 0.25 GiB or more"),
+    ("--job-memory-limit", "0.5", "0.5 GiB is not allowed; accepted: 1 GiB or more"),
     ("--session-idle-timeout", "-1", "-1 is not allowed"),
     ("--max-sessions", "0", "0 is not allowed"),
 ])
