@@ -6,6 +6,7 @@ answers ping after every batch."""
 import copy
 import json
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -145,3 +146,44 @@ async def test_fuzzed_calls_get_valid_results_or_field_named_errors(tmp_path, da
                     await client.call_tool("cancel_job", {"job_id": answer["job_id"]})
             await client.send_ping()
     assert calls == len(tools) * CALLS_PER_TOOL >= 250
+
+
+JOBS_PER_TOOL = 2  # started jobs awaited per tool in the slow run
+CRASH = re.compile(r"\b[A-Z][A-Za-z]*(Error|Exception): ")
+
+
+@pytest.mark.slow
+async def test_fuzzed_jobs_that_start_end_in_a_result_or_a_field_named_error(tmp_path, data_root):
+    """The jobs that pass the schema run to their end: a worker-side failure must name a field too."""
+    (data_root / "data.csv").write_text("a,b,label\n1,2,0\n3,4,1\n5,6,0\n7,8,1\n")
+    config = ServerConfig(workspace=tmp_path / "ws", roots=(data_root,), workers=2, tracking="none",
+                          job_time_limit_s=120, default_wait_s=QUICK_S)
+    rng = random.Random(SEED + 1)
+    found, awaited = [], []
+    async with Client(build_server(config), mode="legacy") as client:
+        tools = sorted((await client.list_tools()).tools, key=lambda t: t.name)
+        for tool in tools:
+            if "wait_s" not in tool.input_schema.get("properties", {}):
+                continue  # the job and run tools start no job
+            fuzzer, names = SchemaFuzzer(tool.input_schema, rng), field_names(tool.input_schema)
+            seeds, started = template_seeds(tool.name), []
+            for _ in range(CALLS_PER_TOOL * 4):
+                if len(started) == JOBS_PER_TOOL:
+                    break
+                arguments = copy.deepcopy(rng.choice(seeds)) if seeds else fuzzer.value(tool.input_schema)
+                arguments = fuzzer.mutate(arguments) if rng.random() < 0.7 else arguments
+                result = await client.call_tool(tool.name, arguments)
+                if not result.is_error and (result.structured_content or {}).get("job_id"):
+                    started.append((arguments, result.structured_content["job_id"]))
+            for arguments, job_id in started:
+                job = (await client.call_tool("wait_job", {"job_id": job_id, "timeout_s": 150})).structured_content
+                awaited.append((tool.name, job["status"]))
+                error = job.get("error") or ""
+                clean = job["status"] == "succeeded" or (
+                    not CRASH.search(error) and not any(b in error for b in CLEAN_ERROR_BREAKERS)
+                    and any(name in error for name in names))
+                if not clean:
+                    found.append((tool.name, json.dumps(arguments, default=str)[:400], job["status"], error[:400]))
+            await client.send_ping()
+    assert not found, "\n".join(map(str, found))
+    assert len(awaited) >= 8, awaited  # the run reached the workers
