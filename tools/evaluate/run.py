@@ -69,7 +69,7 @@ def evaluate_model(spec: EvaluateModelSpec, job: JobContext) -> EvaluateModelRes
     _check_same_split(preprocessing.fitted_on, prepared, field)
     columns = preprocessing.column_order(table.feature_names, field)
     check_slice_features(table.feature_names, spec.slice_features)
-    other = _other_run(spec, table, job) if spec.compare_run_id is not None else None
+    other = _other_run(spec, prepared, job) if spec.compare_run_id is not None else None
     experiment = _recorded_experiment(spec, job) if spec.cv_folds is not None else None
     imbalanced = any(v.check == "class_imbalance" and v.status != "pass" for v in prepared.verdicts)
     metric = headline_metric(table.task, imbalanced)
@@ -198,13 +198,15 @@ def _compare(spec: EvaluateModelSpec, task: str, metric: str, y: np.ndarray, min
                    confidence=spec.confidence, seed=spec.seed)
 
 
-def _other_run(spec: EvaluateModelSpec, table, job: JobContext) -> LoadedModel:
+def _other_run(spec: EvaluateModelSpec, prepared: PreparedData, job: JobContext) -> LoadedModel:
+    table = prepared.table
     other = load_run(spec.compare_run_id, job, "compare_run_id")
     if other.task != table.task:
         raise SpecError("compare_run_id", f"run {spec.compare_run_id} does {other.task}, this data {table.task}",
                         "a run trained for the same task on the same data")
     preprocessing = other.preprocessing or identity_preprocessing(other, table.feature_names)
     preprocessing.column_order(table.feature_names, "compare_run_id")
+    _check_same_split(preprocessing.fitted_on, prepared, "compare_run_id")
     return other
 
 
