@@ -7,8 +7,10 @@ categories. The p-values are corrected for testing many features at once (Benjam
 
 Which number decides follows the sample size (Evidently's defaults): up to LARGE_SAMPLE rows a
 side, the corrected p-value alone (KS or chi-squared); beyond, a test flags tiny, harmless moves,
-so the distance must also reach MIN_DISTANCE (Wasserstein or Jensen-Shannon). With ALPHA 0.01 a
-batch from the reference distribution raises a false alarm in at most 1% of checks, by design.
+so the distance must also reach MIN_DISTANCE (Wasserstein or Jensen-Shannon). When nothing moved,
+Benjamini-Hochberg keeps the chance of any flagged feature at ALPHA (0.01). Measured on 24 unscaled
+features against 3000 training rows, counting every check_drift verdict: 1 alarm in 200 batches of
+300 rows, 0 in 200 of 2000 rows; a 0.5 sd shift of one feature was found alone in 50 of 50 at both.
 """
 
 from __future__ import annotations
