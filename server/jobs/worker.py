@@ -124,7 +124,7 @@ def run(request: WorkerRequest, send) -> None:
         return
     except Exception as error:  # noqa: BLE001 — any tool failure must reach the server as a record
         traceback.print_exc()
-        message = f"{type(error).__name__}: {str(error)[:2000]}"
+        message = ": ".join(filter(None, [type(error).__name__, str(error)[:2000]]))
         if out_of_memory(error):
             limit_gib = request.memory_limit_bytes / 2**30
             send({"type": "error", "kind": "memory", "field": None,
