@@ -233,6 +233,8 @@ async def test_a_job_over_its_memory_limit_fails_with_the_reason_and_the_server_
         assert result.is_error and "exceeded its memory limit of 1 GiB" in result.content[0].text
         await assert_server_answers(client)
         job = await only_job(client)
+        from_torch = await client.call_tool("misbehave", {"spec": {"act": "allocate_torch", "gib": 2}, "wait_s": 60})
+        assert from_torch.is_error and "exceeded its memory limit of 1 GiB (RuntimeError: " in from_torch.content[0].text
         within = await client.call_tool("misbehave", {"spec": {"act": "allocate", "gib": 0.25}, "wait_s": 60})
         assert within.structured_content["status"] == "succeeded", within.content
     assert_nothing_lost(config, job["run_id"], {"before.txt", "job.log"})
