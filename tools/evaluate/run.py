@@ -43,6 +43,7 @@ from ml_expert.tools.evaluate.verdicts import (
     calibration_verdict,
     comparison_verdict,
     data_verdict,
+    p_text,
     slice_verdict,
 )
 from ml_expert.tools.job import JobContext
@@ -53,6 +54,7 @@ PACKAGES = ("torch", "numpy", "scikit-learn", "scipy")
 EVALUATION_FILE = "evaluation.json"
 RECORDED_EXPERIMENTS = ("experiment.json", "best_experiment.json")  # train_model's, tune_hyperparams'
 STEPS = 6
+MAX_MATRIX_CLASSES = 10  # a larger matrix is in evaluation.json and the PNG, not in the answer
 
 
 def evaluate_model(spec: EvaluateModelSpec, job: JobContext) -> EvaluateModelResult:
@@ -183,7 +185,7 @@ def _classification_details(y: np.ndarray, mine: Answers, class_names: list[str]
                         recall=round(float(report["recall"][k]), 4), f1=round(float(report["f1"][k]), 4),
                         support=int(report["support"][k])) for k, name in enumerate(class_names)]
     result.per_class = rows[:MAX_CLASSES_LISTED]
-    result.confusion_matrix = matrix.tolist() if n <= MAX_CLASSES_LISTED else None
+    result.confusion_matrix = matrix.tolist() if n <= MAX_MATRIX_CLASSES else None
     calibration = reliability(y, mine.probabilities)
     record.update(confusion_matrix=matrix.tolist(), class_names=class_names, calibration=calibration,
                   per_class=[r.model_dump() for r in rows])
@@ -254,6 +256,6 @@ def _summary(spec: EvaluateModelSpec, result: EvaluateModelResult, value: float,
     if baselines:
         best = max(baselines, key=lambda c: c.value)
         word = {"better": "beats", "worse": "loses to", "not_significant": "is not significantly different from"}
-        second = f" It {word[best.verdict]} the best baseline, {best.against} ({best.value:.4f}, p={best.p_value:.2g})."
+        second = f" It {word[best.verdict]} the best baseline, {best.against} ({best.value:.4f}, {p_text(best.p_value)})."
     third = " Recorded in the test-split ledger; next: profile_inference or export_model."
     return first + second + third

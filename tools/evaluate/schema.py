@@ -77,7 +77,8 @@ class EvaluateModelResult(ToolResult):
     test_rows: int = 0
     metric: str | None = Field(default=None, description="Headline: accuracy, balanced_accuracy or r2.")
     intervals: dict[str, list[float]] = Field(default_factory=dict, description="metric -> [low, high].")
-    confusion_matrix: list[list[int]] | None = Field(default=None, description="Rows true, columns predicted.")
+    confusion_matrix: list[list[int]] | None = Field(default=None, description="Rows true, columns predicted "
+                                                                               "(up to 10 classes).")
     per_class: list[ClassReport] = Field(default_factory=list)
     slices: list[SliceReport] = Field(default_factory=list)
     comparisons: list[Comparison] = Field(default_factory=list, description="Baselines, then compare_run_id.")

@@ -8,6 +8,11 @@ from ml_expert.tools.evaluate.schema import ClassReport, Comparison, SliceReport
 ECE_LIMIT = 0.10  # a confidence off by more than 10 points on average misleads a threshold
 WEAK_SLICE = 0.10  # a slice this far below the overall score is worth a look
 MIN_SLICE_ROWS = 10  # smaller slices are noise
+P_FLOOR = 0.001  # p-values below this are written as "p<0.001": the tests are not that exact
+
+
+def p_text(p_value: float) -> str:
+    return f"p<{P_FLOOR:g}" if p_value < P_FLOOR else f"p={p_value:.2g}"
 
 
 def data_verdict(fitted_on: dict, dataset_version: str) -> Verdict | None:
@@ -62,16 +67,16 @@ def baseline_verdict(metric: str, value: float, baselines: list[Comparison]) -> 
     if best.verdict == "better":
         return Verdict(check="beats_baselines", status="pass", evidence=evidence,
                        message=f"The model beats the best baseline, {best.against}: {metric} {value:.4f} vs "
-                               f"{best.value:.4f} (p={best.p_value:.2g}).")
+                               f"{best.value:.4f} ({p_text(best.p_value)}).")
     if best.verdict == "worse":
         return Verdict(check="beats_baselines", status="warn", evidence=evidence,
                        message=f"{best.against} fitted on the same training rows scores higher: {best.value:.4f} vs "
-                               f"{value:.4f} (p={best.p_value:.2g}).",
+                               f"{value:.4f} ({p_text(best.p_value)}).",
                        fix=f"Prefer {best.against} unless the network must be used, or tune the network "
                            "(tune_hyperparams) and evaluate a fresh split.")
     return Verdict(check="beats_baselines", status="warn", evidence=evidence,
                    message=f"No significant difference from {best.against} ({best.value:.4f} vs {value:.4f}, "
-                           f"p={best.p_value:.2g}): the simpler model may do.",
+                           f"{p_text(best.p_value)}): the simpler model may do.",
                    fix=f"Prefer {best.against} if it is simpler to serve, or get more test rows to tell them apart.")
 
 
@@ -79,7 +84,7 @@ def comparison_verdict(metric: str, comparison: Comparison) -> Verdict:
     c = comparison
     evidence = {"other_run": c.against, "other_value": c.value, "diff": c.diff, "ci_low": c.ci_low,
                 "ci_high": c.ci_high, "p_value": c.p_value, "test": c.test}
-    span = f"{metric} {c.diff:+.4f} (CI {c.ci_low:+.4f} to {c.ci_high:+.4f}, {c.test} p={c.p_value:.2g})"
+    span = f"{metric} {c.diff:+.4f} (CI {c.ci_low:+.4f} to {c.ci_high:+.4f}, {c.test} {p_text(c.p_value)})"
     if c.verdict == "better":
         return Verdict(check="beats_compared_run", status="pass", evidence=evidence,
                        message=f"Better than run {c.against}: {span}.")
