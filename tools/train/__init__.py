@@ -13,8 +13,13 @@ The API (import from the submodules):
   ``loaded`` (with ``preprocessing``, fitted on the training rows, which ``save_model`` saves),
   ``preprocessing``, ``experiment`` (after overrides), ``seed``, ``steps``, ``wall_time_s``,
   ``stopped_reason`` (None, "nan", or a StopFit reason such as "pruned"), ``device``.
+- ``ml_expert.tools.train.metrics``: every task metric (``task_metrics``, ``classification_metrics``,
+  ``regression_metrics``, ``per_class``, ``confusion_matrix``), ``headline_metric`` (balanced accuracy
+  under imbalance), ``higher_is_better``; train, tune and evaluate score with it.
+- ``ml_expert.tools.train.run``: the ``train_model`` tool (``schema``, ``watch`` for the best checkpoint,
+  early stopping and progress, ``verdicts``, ``plots``).
 - ``ml_expert.tools.train.callbacks``: ``Callback`` (no-op ``on_fit_start``,
   ``on_before_step``, ``on_after_step``, ``on_epoch_end``, ``on_fit_end``), ``StopFit(reason)``,
   ``FitState`` (model, optimizer, loss_fn, config, task, step, epoch, loss, inputs, targets,
-  outputs, history, steps_per_epoch, total_steps).
+  outputs, history, val_scores, steps_per_epoch, total_steps).
 """
