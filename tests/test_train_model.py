@@ -117,3 +117,16 @@ def test_epochs_are_logged_to_wandb_offline(tmp_path):
     assert folder is not None and folder.is_relative_to(tmp_path / "wandb")
     [log] = folder.glob("*.wandb")
     assert log.stat().st_size > 0
+
+
+def test_agent_code_trains_and_its_run_keeps_the_code(tmp_path):
+    from pathlib import Path
+
+    fixture = Path(__file__).parent / "fixtures" / "profile" / "tiny_models.py"
+    (tmp_path / "net.py").write_text(fixture.read_text())
+    result, job, _ = train(tmp_path, model={"kind": "code", "target": str(tmp_path / "net.py") + ":mlp",
+                                            "kwargs": {"features": 4, "classes": 3}},
+                           data={"source": {"kind": "bundled", "name": "iris"}}, training={"epochs": 20, "lr": 1e-2})
+    assert result.metrics["val_accuracy"] > 0.8
+    assert "model_code.py" in {a.name for a in result.artifacts}
+    assert load_run(job.run_id, JobContext.local(tmp_path, roots=[tmp_path])).preprocessing is not None
