@@ -14,6 +14,7 @@ EARLY_SAMPLES = 5
 SPIKE_FACTOR = 3.0
 SPIKE_WINDOW = 10
 SPIKE_SCALE = 0.25  # a spike rises by at least this share of the starting loss
+SPIKE_ROWS = 32  # losses of smaller batches are averaged over about this many rows before counting spikes
 HIGH_UPDATE_RATIO = 0.1  # DeepDiagnosis flags update/weight above 1e-1
 LITTLE_PROGRESS = 0.5  # late loss above half the first loss: the run is not learning much
 DIVERGED = 1.5  # late loss above 1.5x the first: the loss went up
@@ -46,9 +47,14 @@ def loss_progress(trace: Trace) -> float | None:
 def spikes(trace: Trace) -> int:
     """Steps whose loss jumps above SPIKE_FACTOR x the median of the previous SPIKE_WINDOW steps.
 
-    The jump must also be large against the starting loss: near zero, tiny wiggles triple too.
+    The jump must also be large against the starting loss: near zero, tiny wiggles triple too. Tiny
+    batches give noisy losses: they are averaged over about SPIKE_ROWS rows first.
     """
     losses = finite_losses(trace)
+    batch = trace.wiring.loss_batch
+    if batch and batch < SPIKE_ROWS and len(losses):
+        width = -(-SPIKE_ROWS // batch)
+        losses = np.convolve(losses, np.ones(width) / width, mode="valid")
     if len(losses) < 2:
         return 0
     scale = SPIKE_SCALE * float(losses[0])
@@ -100,6 +106,12 @@ def group_update_ratios(trace: Trace) -> dict[str, float]:
             if group.update_ratio is not None and group.update_ratio > 0:
                 collected.setdefault(name, []).append(group.update_ratio)
     return {name: float(np.median(values)) for name, values in collected.items()}
+
+
+def group_lr_spread(trace: Trace) -> float | None:
+    """Largest / smallest learning rate over the optimizer's parameter groups (script mode records it)."""
+    value = trace.config.get("group_lr_spread")
+    return float(value) if isinstance(value, int | float) and math.isfinite(value) else None
 
 
 def weight_layers(trace: Trace) -> list[str]:

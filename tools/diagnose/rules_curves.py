@@ -18,6 +18,7 @@ SWING = 0.03  # AUTOTRAINER: peak-trough pairs 0.03 apart ...
 SWING_SHARE = 0.2  # ... in 20% of epochs
 MIN_EPOCHS_FOR_SHAPE = 8
 PLATEAU_GAIN = 0.01
+UNDER_FLOOR = 0.05  # metric this far below the simple models' score
 STILL_FALLING = 0.8  # the last fifth's median loss below 0.8x the fifth before it: far from converged
 MIN_LOSSES_FOR_TREND = 20
 SHORT_OF_FLOOR = 0.05  # validation metric this far below the simple models' score: more training would pay
@@ -86,18 +87,23 @@ def overfitting(trace: Trace) -> Diagnosis | None:
 
 @rule("underfitting", priority=48)
 def underfitting(trace: Trace) -> Diagnosis | None:
+    """Training (and validation, when there is one) metric stays well below what simple models reach on the
+    same rows, with no train/validation gap to speak of."""
     train_metric, val_metric = last_epoch_metrics(trace)
     floor = trace.data.simple_model_score
-    if floor is None or train_metric is None or val_metric is None:
+    if floor is None or train_metric is None:
         return None
-    if val_metric >= floor - 0.05 or train_metric >= floor or train_metric - val_metric > GAP:
+    if train_metric >= floor - (0 if val_metric is not None else UNDER_FLOOR):
         return None
+    if val_metric is not None and (val_metric >= floor - UNDER_FLOOR or train_metric - val_metric > GAP):
+        return None
+    shown = f"validation {val_metric:.3f}" if val_metric is not None else "no validation pass"
     return Diagnosis(
         label="underfitting", confidence=0.75, severity="major",
-        message=f"The model underfits: training {trace.metric_name} {train_metric:.3f} and validation "
-                f"{val_metric:.3f}, while a simple model reaches {floor:.3f} on the same rows.",
+        message=f"The model underfits: training {trace.metric_name} {train_metric:.3f} ({shown}), while a simple "
+                f"model reaches {floor:.3f} on the same rows.",
         evidence={"train_metric": fmt(train_metric), "val_metric": fmt(val_metric), "simple_model_score": fmt(floor)},
-        where=trace.locations.get("model", "model"),
+        where=trace.locations.get("model_forward") or trace.locations.get("model", "model"),
         fix="Give the model more capacity (width/depth) or train longer, and drop regularisation that is too strong.",
         patch={"surgery.wider": 4})
 
@@ -135,9 +141,10 @@ def stopped_too_early(trace: Trace) -> Diagnosis | None:
     fifth before) and the model is still short of what simple models reach on the same rows."""
     if trace.ended != "finished":
         return None
-    _, val_metric = last_epoch_metrics(trace)
+    train_metric, val_metric = last_epoch_metrics(trace)
+    metric = val_metric if val_metric is not None else train_metric
     floor = trace.data.simple_model_score
-    if floor is None or val_metric is None or val_metric >= floor - SHORT_OF_FLOOR:
+    if floor is None or metric is None or metric >= floor - SHORT_OF_FLOOR:
         return None
     losses = finite_losses(trace)
     if len(losses) < MIN_LOSSES_FOR_TREND:
@@ -154,7 +161,7 @@ def stopped_too_early(trace: Trace) -> Diagnosis | None:
                 f"is {last / before:.0%} of the fifth before"
                 + (", and the validation loss fell in each of the last epochs." if val_falling else "."),
         evidence={"loss_fifth_before_last": fmt(before), "loss_last_fifth": fmt(last), "steps": len(losses),
-                  "val_loss_still_falling": bool(val_falling), "val_metric": fmt(val_metric),
+                  "val_loss_still_falling": bool(val_falling), "metric": fmt(metric),
                   "simple_model_score": fmt(floor)},
         where=trace.locations.get("step"),
         fix="Train for more epochs (several times as many), until the validation loss stops improving; keep early "

@@ -11,6 +11,7 @@ from ml_expert.tools.diagnose.measures import (
     finite_losses,
     first_last_grad_ratio,
     fmt,
+    group_lr_spread,
     learning_poorly,
     loss_progress,
     lr_symptoms,
@@ -26,6 +27,7 @@ DEAD_SHARE = 0.7  # AUTOTRAINER / DeepDiagnosis: 70% of a ReLU layer
 MOSTLY_ZERO = 0.9  # a ReLU layer whose outputs are 0 for this share of rows counts as dead too (when learning poorly)
 SATURATED_SHARE = 0.5  # DeepDiagnosis: half the pre-activations beyond +-5
 INIT_LOSS_FACTOR = 2.5  # loss at step 0 above this many times ln(C)
+GROUP_LR_SPREAD = 20.0  # param groups' LRs this far apart: oversized steps in one group (bad_update_ratio)
 HUGE_INITIAL_GRAD_RMS = 10.0  # classification losses give per-weight gradients far below 1 at a sane init
 
 
@@ -41,10 +43,10 @@ def saturated_activations(trace: Trace) -> Diagnosis | None:
     medians = {name: float(np.median(v)) for name, v in per_layer.items()}
     worst = max(medians, key=medians.get)
     saturated = [n for n, v in medians.items() if v >= SATURATED_SHARE]
-    if not saturated:
-        return None
+    if not saturated or not learning_poorly(trace):
+        return None  # saturated units in a model that learns well cost little
     return Diagnosis(
-        label="saturated_activations", confidence=0.85 if learning_poorly(trace) else 0.6, severity="major",
+        label="saturated_activations", confidence=0.85, severity="major",
         message=f"{len(saturated)} of {len(medians)} tanh/sigmoid layers are saturated: in {worst!r} "
                 f"{medians[worst]:.0%} of inputs lie beyond +-5, where the gradient is almost zero.",
         evidence={"worst_layer": worst, "saturated_share": fmt(medians[worst]), "saturated_layers": len(saturated),
@@ -150,8 +152,9 @@ def dying_relu(trace: Trace) -> Diagnosis | None:
     if dead[worst] < DEAD_SHARE:
         return None
     dead_from_start = float(np.median(early.get(worst, [0.0]))) >= DEAD_SHARE
-    if not dead_from_start and lr_symptoms(trace):
-        return None  # units died after oversized steps: the learning-rate rule names the cause
+    spread = group_lr_spread(trace)
+    if not dead_from_start and (lr_symptoms(trace) or (spread is not None and spread >= GROUP_LR_SPREAD)):
+        return None  # units died after oversized steps: the learning-rate rules name the cause
     return Diagnosis(
         label="dying_relu", confidence=0.85 if dead_from_start else 0.7, severity="critical",
         message=f"{dead[worst]:.0%} of the units in {worst!r} output 0 for every input"

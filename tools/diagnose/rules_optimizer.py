@@ -12,6 +12,7 @@ from ml_expert.tools.diagnose.measures import (
     HIGH_UPDATE_RATIO,
     first_last_grad_ratio,
     fmt,
+    group_lr_spread,
     group_update_ratios,
     has_nonfinite_loss,
     learning_poorly,
@@ -33,6 +34,7 @@ LOW_RATIO = 1e-5  # ... and below 1e-5
 SLOW_RATIO = 1e-4  # below this with little progress is still too slow
 RATIO_SPREAD = 100.0  # weight layers learning 100x apart ...
 SLOWEST_RATIO = 1e-4  # ... with the slowest one all but still
+GROUP_LR_SPREAD = 20.0  # param groups' learning rates this far apart ...
 COLLAPSED_LR = 0.01  # the LR in use below 1% of its peak ...
 COLLAPSED_SHARE = 0.5  # ... for half the steps or more
 HIGH_MOMENTUM = 0.98  # SGD momentum or Adam beta1 at or above this: steps keep going long after the slope turned
@@ -94,7 +96,7 @@ def lr_too_low(trace: Trace) -> Diagnosis | None:
         return None  # tiny late steps after huge early ones: a collapse, not a small learning rate
     if ratio < LOW_RATIO:
         confidence = 0.9
-    elif ratio < SLOW_RATIO and progress is not None and progress > 0.9:
+    elif ratio < SLOW_RATIO and little_progress(trace):
         confidence = 0.8
     else:
         return None
@@ -114,6 +116,8 @@ def lr_too_low(trace: Trace) -> Diagnosis | None:
 
 @rule("bad_update_ratio", priority=42)
 def bad_update_ratio(trace: Trace) -> Diagnosis | None:
+    """Weight layers update 100x apart with the slowest all but still, or optimizer param groups given
+    learning rates far apart with the fastest group's steps too large."""
     layers = set(weight_layers(trace))
     ratios = {n: r for n, r in group_update_ratios(trace).items() if n in layers}
     if len(ratios) < 2:
@@ -121,6 +125,20 @@ def bad_update_ratio(trace: Trace) -> Diagnosis | None:
     slowest, fastest = min(ratios, key=ratios.get), max(ratios, key=ratios.get)
     spread = ratios[fastest] / ratios[slowest]
     overall = float(np.median(list(ratios.values())))
+    lr_spread = group_lr_spread(trace)
+    if lr_spread is not None and lr_spread >= GROUP_LR_SPREAD and (ratios[fastest] > HIGH_UPDATE_RATIO
+                                                                   or learning_poorly(trace)):
+        return Diagnosis(
+            label="bad_update_ratio", confidence=0.8, severity="major",
+            message=f"The optimizer's parameter groups have learning rates {lr_spread:.0f}x apart, and {fastest!r} "
+                    f"changes {ratios[fastest]:.2g} of its norm per step ({spread:.0f}x the slowest layer): its "
+                    "steps are far too large for it.",
+            evidence={"group_lr_spread": fmt(lr_spread), "fastest_group": fastest,
+                      "fastest_ratio": fmt(ratios[fastest]), "slowest_group": slowest,
+                      "slowest_ratio": fmt(ratios[slowest]), "spread": fmt(spread)},
+            where=_lr_where(trace),
+            fix=f"Give {fastest!r}'s parameter group a learning rate like the others' (per-group LRs rarely need to "
+                "differ by more than 10x), then tune one shared LR.")
     if spread < RATIO_SPREAD or ratios[slowest] >= SLOWEST_RATIO or not LOW_RATIO <= overall <= HIGH_UPDATE_RATIO:
         return None
     return Diagnosis(

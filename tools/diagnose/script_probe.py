@@ -44,6 +44,8 @@ ACCURACY_EVERY = 4
 CHECKED_CALLS = 5  # loss calls always checked; after them, sampled steps only
 TRAIN_ROWS_SHARE = 0.9  # a no-grad batch with this share of training rows is a train-metric pass
 ROWS_TESTED = 16  # rows of a no-grad batch hashed to tell which rows it holds
+MAX_TRAIN_SCORES = 50_000  # scored training batches kept for the training-only curve
+TRAINING_CHUNKS = 6  # a script without validation passes gets its training curve in this many rows
 VAL_ROWS_KEPT = 20_000  # validation targets and predictions kept for the metric and the proof
 
 
@@ -51,8 +53,27 @@ class BudgetReached(BaseException):  # noqa: N818 - a stop signal; BaseException
     """Raised from a hook or the timer to stop the user's script."""
 
 
+def _guarded(hook):
+    """A hook that never breaks the script: what it cannot measure it counts as unreadable and skips."""
+
+    def guarded(self, *args, **kwargs):
+        try:
+            return hook(self, *args, **kwargs)
+        except Exception:  # noqa: BLE001 - BudgetReached is a BaseException and passes
+            self.unreadable += 1
+            return None
+
+    guarded.__name__ = hook.__name__
+    return guarded
+
+
 def _window() -> dict:
     return {"loss": [], "hits": 0, "rows": 0, "targets": [], "preds": [], "sse": 0.0, "sum": 0.0, "sumsq": 0.0}
+
+
+def _merge(into: dict, window: dict) -> None:
+    for key in ("hits", "rows", "sse", "sum", "sumsq"):
+        into[key] += window[key]
 
 
 class ScriptProbe:
@@ -108,6 +129,7 @@ class ScriptProbe:
         self.window_train = _window()
         self.window_val = _window()
         self.window_train_eval = _window()  # no-grad passes over training rows
+        self.train_scores: list[tuple[int, dict]] = []  # (step, one scored training batch)
         self.val_targets: np.ndarray | None = None
         self.val_preds: np.ndarray | None = None
         self.batch_majority: float | None = None
@@ -185,6 +207,7 @@ class ScriptProbe:
     def _mode_layers(self, module: nn.Module) -> list[nn.Module]:
         return [m for m in module.modules() if isinstance(m, probes.MODE_LAYER_TYPES) and getattr(m, "p", 1) != 0]
 
+    @_guarded
     def _pre_forward(self, module, args):
         self.depth += 1
         if self.depth == 1:
@@ -290,6 +313,7 @@ class ScriptProbe:
             kept.append(rows)
             self.rows_kept[grad] += len(rows)
 
+    @_guarded
     def _post_forward(self, module, args, output):
         self.depth -= 1
         if self.depth == 0 and id(module) in self.roots and isinstance(output, torch.Tensor):
@@ -314,6 +338,7 @@ class ScriptProbe:
         self._handles.append(self.model.register_forward_hook(self._model_output))
         self.activation_modules = [(m, kind) for m in self.model.modules() if (kind := probes.activation_kind(m))]
 
+    @_guarded
     def _model_output(self, module, args, output) -> None:
         if isinstance(output, torch.Tensor):
             self.last_root_output = output
@@ -349,7 +374,9 @@ class ScriptProbe:
 
     def _record_loss(self, kind: str, with_logits: bool, input: torch.Tensor, target: torch.Tensor,
                      value: torch.Tensor, reduction: str) -> None:
-        grad = torch.is_grad_enabled()
+        # A training loss has a graph behind it; outputs computed under no_grad and scored after the block
+        # are an evaluation, even with grad mode back on.
+        grad = torch.is_grad_enabled() and input.requires_grad
         batch = len(target) if target.dim() else 1
         classes = kind in CLASS_LOSSES and target.dtype == torch.long and input.dim() == 2
         if grad:
@@ -369,9 +396,15 @@ class ScriptProbe:
             window = self.window_train_eval if self.nograd_on_train else self.window_val
             window["loss"].append(float(value.detach()))
         # Training metrics from every ACCURACY_EVERY-th batch: the curve needs a sample, not every row.
-        if not grad or self.step % ACCURACY_EVERY == 0:
-            window = self.window_train if grad else self.window_train_eval if self.nograd_on_train else self.window_val
-            self._score(kind, with_logits, classes, input, target, window, keep=not grad and not self.nograd_on_train)
+        if grad and self.step % ACCURACY_EVERY == 0:
+            batch_window = _window()
+            self._score(kind, with_logits, classes, input, target, batch_window, keep=False)
+            _merge(self.window_train, batch_window)
+            if len(self.train_scores) < MAX_TRAIN_SCORES:
+                self.train_scores.append((self.step, batch_window))
+        elif not grad:
+            window = self.window_train_eval if self.nograd_on_train else self.window_val
+            self._score(kind, with_logits, classes, input, target, window, keep=not self.nograd_on_train)
 
     def _check_loss_inputs(self, kind: str, with_logits: bool, input: torch.Tensor, target: torch.Tensor,
                            batch: int, reduction: str) -> None:
@@ -457,32 +490,33 @@ class ScriptProbe:
                     probe.last_backward_loss = float(tensor.detach())
                 except RuntimeError:
                     probe.unreadable += 1
-                if not probe.loss_since_step:
-                    probe._hand_written_loss(tensor)
-            # Only while no zero_grad() has been seen: a script that calls it cannot accumulate by accident.
-            if (probe.sampling and probe.step > 0 and not probe.counts["zero_grad"] and probe.model is not None
-                    and probe._stale_grads()):
-                probe.stale_grad_backwards += 1
+                probe._hand_written_loss(tensor)
+            probe._count_stale()
             return original(tensor, *args, **kwargs)
 
         return backward
 
+    @_guarded
     def _hand_written_loss(self, loss: torch.Tensor) -> None:
-        """A loss no nn/functional loss produced: read its reduction and shapes from its graph."""
-        self.counts["hand_written"] += 1
-        if not (self.sampling or self.counts["hand_written"] <= CHECKED_CALLS):
+        """Read a loss's reduction from its graph; a loss no nn/functional loss produced also its shapes."""
+        written = not self.loss_since_step
+        self.counts["hand_written"] += written
+        self.counts["backward_checked"] += 1
+        if not (self.sampling or self.counts["backward_checked"] <= CHECKED_CALLS):
             return
-        try:
-            self.counts["sum_reduction"] += loss_checks.summed(loss)
-            output = self.last_root_output
-            if output is not None and loss_checks.graph_broadcast(loss, output):
-                self.counts["broadcast"] += 1
-                self._remember("broadcast")
-        except (RuntimeError, AttributeError, TypeError):
-            self.unreadable += 1
+        self.counts["sum_reduction"] += loss_checks.summed(loss)  # also reduction="none" then .sum()
+        output = self.last_root_output
+        if written and output is not None and loss_checks.graph_broadcast(loss, output):
+            self.counts["broadcast"] += 1
+            self._remember("broadcast")
 
-    def _stale_grads(self) -> bool:
-        return any(p.grad is not None and bool(p.grad.any()) for p in self.model.parameters())
+    @_guarded
+    def _count_stale(self) -> None:
+        """Gradients still there at backward(): accumulation. Only while no zero_grad() has been seen: a
+        script that calls it cannot accumulate by accident."""
+        if (self.sampling and self.step > 0 and not self.counts["zero_grad"] and self.model is not None
+                and any(p.grad is not None and bool(p.grad.any()) for p in self.model.parameters())):
+            self.stale_grad_backwards += 1
 
     def _counted(self, name: str):
         probe = self
@@ -511,17 +545,24 @@ class ScriptProbe:
         def init(optimizer, *args, **kwargs):
             original(optimizer, *args, **kwargs)
             probe._apply_overrides(optimizer)
-            probe.locations["optimizer"] = probe.where(sys._getframe(1)) or probe.locations.get("optimizer", "?")
-            probe.optimizer_name = type(optimizer).__name__.lower()
-            group = optimizer.param_groups[0]
-            probe.lr = float(group.get("lr", math.nan))
-            betas = group.get("betas")
-            probe.settings.update(weight_decay=group.get("weight_decay"),
-                                  momentum=betas[0] if betas else group.get("momentum"),
-                                  beta2=betas[1] if betas else None)
+            probe._remember_settings(optimizer, probe.where(sys._getframe(1)))
 
         return init
 
+    @_guarded
+    def _remember_settings(self, optimizer, where: str | None) -> None:
+        self.locations["optimizer"] = where or self.locations.get("optimizer", "?")
+        self.optimizer_name = type(optimizer).__name__.lower()
+        group = optimizer.param_groups[0]
+        self.lr = float(group.get("lr", math.nan))
+        betas = group.get("betas")
+        lrs = [g["lr"] for g in optimizer.param_groups if isinstance(g.get("lr"), int | float) and g["lr"] > 0]
+        self.settings.update(group_lr_spread=max(lrs) / min(lrs) if len(lrs) > 1 else None,
+                             weight_decay=group.get("weight_decay"),
+                             momentum=betas[0] if betas else group.get("momentum"),
+                             beta2=betas[1] if betas else None)
+
+    @_guarded
     def _apply_overrides(self, optimizer) -> None:
         for group in optimizer.param_groups:
             for name in ("lr", "weight_decay", "momentum"):
@@ -563,6 +604,7 @@ class ScriptProbe:
 
         return step
 
+    @_guarded
     def _pre_step(self, optimizer, args, kwargs):
         self._remember("step")
         self.close_validation_window()
@@ -584,6 +626,7 @@ class ScriptProbe:
             self.before = probes.snapshot(self.groups)
         self.activations, self.batch_majority = {}, None
 
+    @_guarded
     def _post_step(self, optimizer, args, kwargs):
         if self.before:
             probes.update_ratios(self.groups, self.before, self.samples[-1].groups)
@@ -636,6 +679,21 @@ class ScriptProbe:
             self.val_targets = np.concatenate(val["targets"])[:VAL_ROWS_KEPT]
             self.val_preds = np.concatenate(val["preds"])[:VAL_ROWS_KEPT]
         self.window_train, self.window_val, self.window_train_eval = _window(), _window(), _window()
+
+    def training_curve(self) -> list[EpochRow]:
+        """For a script that never validated: training loss and metric in TRAINING_CHUNKS stretches of steps."""
+        if self.epochs or len(self.losses) < 2 * TRAINING_CHUNKS:
+            return self.epochs
+        rows, bounds = [], np.linspace(0, len(self.losses), TRAINING_CHUNKS + 1).round().astype(int)
+        for number, (start, end) in enumerate(zip(bounds[:-1], bounds[1:], strict=True)):
+            window = _window()
+            for step, scored in self.train_scores:
+                if start <= step < end:
+                    _merge(window, scored)
+            losses = [v for v in self.losses[start:end] if math.isfinite(v)]
+            rows.append(EpochRow(epoch=number + 1, step=int(end), train_loss=float(np.mean(losses)) if losses else None,
+                                 train_metric=self._metric(window)))
+        return rows
 
     def _metric(self, window: dict) -> float | None:
         if not window["rows"]:

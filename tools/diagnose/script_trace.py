@@ -30,7 +30,7 @@ def build_trace(probe: ScriptProbe, ended: str, crash: Crash | None = None,
         "r2" if task == "regression" else None
     trace = Trace(source="script", task=task, num_classes=probe.num_classes, metric_name=metric,
                   optimizer=probe.optimizer_name, lr=probe.lr, steps=probe.steps, losses=probe.losses,
-                  lrs=probe.lrs, epochs=probe.epochs, samples=probe.samples, groups=_groups(probe),
+                  lrs=probe.lrs, epochs=probe.training_curve(), samples=probe.samples, groups=_groups(probe),
                   wiring=_wiring(probe, loss_kind), locations=probe.locations, ended=ended, crash=crash,
                   warnings=warnings or [], config={k: v for k, v in probe.settings.items() if v is not None})
     try:
