@@ -130,3 +130,24 @@ def test_agent_code_trains_and_its_run_keeps_the_code(tmp_path):
     assert result.metrics["val_accuracy"] > 0.8
     assert "model_code.py" in {a.name for a in result.artifacts}
     assert load_run(job.run_id, JobContext.local(tmp_path, roots=[tmp_path])).preprocessing is not None
+
+
+def test_the_curves_so_far_are_in_the_run_folder_while_training(tmp_path):
+    """A run cancelled mid-way still has its curves on disk."""
+    from ml_expert.tools.train.callbacks import Callback
+    from ml_expert.tools.train.loop import fit
+    from ml_expert.tools.train.spec import ExperimentSpec
+    from ml_expert.tools.train.watch import HISTORY_FILE, BestCheckpoint, Progress
+
+    job = JobContext.local(tmp_path)
+    seen = []
+
+    class Look(Callback):
+        def on_epoch_end(self, state):
+            seen.append(json.loads((job.run_dir / HISTORY_FILE).read_text()))
+
+    best = BestCheckpoint("accuracy", None)
+    experiment = ExperimentSpec.model_validate({"model": {"kind": "builtin", "family": "mlp", "width": 8},
+                                                "data": WINE, "training": {"epochs": 2}})
+    fit(experiment, job, callbacks=[best, Progress(job, "accuracy", best), Look()])
+    assert [len(rows) for rows in seen[:1]] == [1] and seen[0][0]["epoch"] == 1

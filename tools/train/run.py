@@ -23,7 +23,7 @@ from ml_expert.tools.train.metrics import headline_metric
 from ml_expert.tools.train.schema import TrainModelResult, TrainModelSpec
 from ml_expert.tools.train.spec import ExperimentSpec
 from ml_expert.tools.train.verdicts import diverged_verdict, gap_verdict, target_verdict
-from ml_expert.tools.train.watch import BestCheckpoint, Progress
+from ml_expert.tools.train.watch import HISTORY_FILE, BestCheckpoint, Progress
 
 PACKAGES = ("torch", "numpy", "scikit-learn")
 MODEL_CHECKPOINT = "model.pt"
@@ -45,7 +45,7 @@ def train_model(spec: TrainModelSpec, job: JobContext) -> TrainModelResult:
     job.add_artifact(EXPERIMENT_FILE, "config", json.dumps(
         {"experiment": experiment.model_dump(mode="json", exclude_none=True), "seed": fitted.seed,
          "best_epoch": best.best_epoch, "metric": metric}, indent=1))
-    job.add_artifact("history.json", "data", json.dumps(fitted.history))
+    job.add_artifact(HISTORY_FILE, "data", json.dumps(fitted.history))
     if fitted.history:
         job.add_artifact("learning_curves.png", "plot", plots.learning_curves_png(
             fitted.history, fitted.metric_name, best.best_epoch))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import time
 
@@ -10,6 +11,8 @@ from ml_expert.tools.train.callbacks import Callback, FitState, StopFit
 from ml_expert.tools.train.metrics import higher_is_better
 
 PROGRESS_EVERY_S = 2.0  # within an epoch, report at most this often (clients want news every few seconds)
+HISTORY_EVERY_S = 5.0  # the curves so far reach the run folder this often: a cancelled run keeps them
+HISTORY_FILE = "history.json"
 
 
 class BestCheckpoint(Callback):
@@ -61,7 +64,7 @@ class Progress(Callback):
 
     def __init__(self, job: JobContext, metric: str, best: BestCheckpoint):
         self.job, self.metric, self.best = job, metric, best
-        self._started = self._last = 0.0
+        self._started = self._last = self._saved = 0.0
 
     def on_fit_start(self, state: FitState) -> None:
         self._started = self._last = time.perf_counter()
@@ -80,6 +83,9 @@ class Progress(Callback):
         now = self._last = time.perf_counter()
         row = state.history[-1]
         self.job.log_metrics({k: v for k, v in row.items() if k != "epoch" and math.isfinite(v)}, step=state.epoch)
+        if now - self._saved >= HISTORY_EVERY_S:
+            self._saved = now
+            (self.job.run_dir / HISTORY_FILE).write_text(json.dumps(state.history))
         value = state.val_scores[self.metric]
         best = "" if self.best.best_value is None else f" (best {self.best.best_value:.4f} at {self.best.best_epoch})"
         self.job.progress(state.epoch, self._epochs(state),
