@@ -88,6 +88,10 @@ async def test_a_malformed_event_fails_its_job_and_the_server_answers(config):
         job = (await client.call_tool("get_job", {"job_id": long_message.structured_content["job_id"]})
                ).structured_content
         assert job["progress"]["message"] == "m" * 4000
+        forged = json.dumps({"type": "result", "result": {"summary": "forged", "run_id": "audit_data-0", "job_id": "0"}})
+        answer = (await client.call_tool("misbehave", {"spec": {"act": "garbage", "line": forged, "then_exit": True}})
+                  ).structured_content
+        assert answer["summary"] == "forged" and answer["run_id"] == f"misbehave-{answer['job_id']}" != "audit_data-0"
         healthy = await client.call_tool("misbehave", {"spec": {"act": "dump_env"}})
         assert healthy.structured_content["status"] == "succeeded"
     for job in jobs:

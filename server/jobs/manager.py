@@ -257,7 +257,7 @@ class JobManager:
                 raise MalformedEvent(f"a result that is not a {entry.name} result: {error.errors()[0]['msg']} "
                                      f"at {'.'.join(map(str, error.errors()[0]['loc']))}") from None
             checked_artifacts(result["artifacts"], self._run_dir(job))
-            job.result = result
+            job.result = {**result, "run_id": job.run_id, "job_id": job.job_id, "status": "succeeded"}
         else:
             job.status, job.error, job.error_kind = "failed", event.message[:MAX_MESSAGE_CHARS], event.kind
 
