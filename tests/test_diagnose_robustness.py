@@ -108,3 +108,19 @@ def test_the_registry_refuses_a_second_rule_for_a_label_and_lists_names_on_a_mis
         rule("plateau", priority=1)(lambda t: None)
     with pytest.raises(KeyError, match="registered rules: .*lr_too_high"):
         get_rule("lr_too_hgih")
+
+
+def test_the_model_and_variant_registries_refuse_duplicates_and_list_names_on_a_miss():
+    from ml_expert.tools.models.registry import families, get_family, register_family
+    from ml_expert.tools.profile.variants import VARIANTS, register_variant, why_not
+
+    families()
+    with pytest.raises(ValueError, match="already registered"):
+        register_family("mlp", model=object, inputs=("tabular",), tasks=("classification",))(lambda given, io: {})
+    with pytest.raises(KeyError, match="registered families: .*mlp"):
+        get_family("mlpp")
+    with pytest.raises(ValueError, match="already registered"):
+        register_variant("eager")(lambda context: None)
+    assert "eager" in VARIANTS
+    with pytest.raises(KeyError, match="registered variants: .*eager"):
+        why_not("eagre", None)

@@ -49,6 +49,8 @@ def register_family(name: str, *, model: type, inputs: tuple[str, ...], tasks: t
                     width_steps: Callable[[dict[str, Any]], tuple[int, ...]] = lambda given: (1,),
                     aspect_ratio: float | None = None) -> Callable[[Hyperparameters], Hyperparameters]:
     def decorate(hyperparameters: Hyperparameters) -> Hyperparameters:
+        if name in _FAMILIES and _FAMILIES[name].hyperparameters.__qualname__ != hyperparameters.__qualname__:
+            raise ValueError(f"model family {name!r} is already registered; each name has one family")
         _FAMILIES[name] = Family(name, model, hyperparameters, inputs, tasks, width_steps, aspect_ratio)
         return hyperparameters
 
@@ -63,4 +65,7 @@ def families() -> dict[str, Family]:
 
 
 def get_family(name: str) -> Family:
-    return families()[name]
+    registered = families()
+    if name not in registered:
+        raise KeyError(f"no model family {name!r}; registered families: {', '.join(sorted(registered))}")
+    return registered[name]

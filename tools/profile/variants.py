@@ -67,6 +67,8 @@ def register_variant(name: str, *, dtype: str = "float32",
                      applies: Callable[[ModelTraits], str | None] | None = None, deploy: str | None = None,
                      ) -> Callable[[Callable[[BuildContext], BuiltVariant]], Callable[[BuildContext], BuiltVariant]]:
     def decorate(build: Callable[[BuildContext], BuiltVariant]) -> Callable[[BuildContext], BuiltVariant]:
+        if name in VARIANTS and VARIANTS[name].build.__qualname__ != build.__qualname__:
+            raise ValueError(f"variant {name!r} is already registered; each name has one variant")
         VARIANTS[name] = Variant(name, dtype, applies or needs_torch_model, build, deploy)
         return build
 
@@ -81,6 +83,8 @@ def needs_torch_model(traits: ModelTraits) -> str | None:
 
 def why_not(name: str, traits: ModelTraits) -> str | None:
     """Why variant ``name`` does not apply to a model with these traits (None: it applies)."""
+    if name not in VARIANTS:
+        raise KeyError(f"no variant {name!r}; registered variants: {', '.join(sorted(VARIANTS))}")
     return VARIANTS[name].applies(traits)
 
 
