@@ -246,3 +246,46 @@ def test_a_feature_that_copies_the_label_stops_the_search_unless_allowed(tmp_pat
                                         "features": ["a", "b", "c", "d"]}}}
     clean, _, _ = _tune(tmp_path, base=kept, roots=[folder], n_trials=2, significance_seeds=0)
     assert "Not to be trusted" not in clean.summary
+
+
+def test_trial_health_stops_a_diverging_trial_at_once_and_the_table_says_why(tmp_path):
+    from ml_expert.tools.tune.health import TrialHealth
+
+    lr_high = {"training.lr": {"type": "categorical", "choices": [0.01, 30.0]}}
+    base = {**BASE, "training": {"epochs": 6, "batch_size": 16, "lr": 0.01, "optimizer": "sgd"}}
+    result, job, _ = _tune(tmp_path, base=base, n_trials=4, sampler="grid", pruner="none", significance_seeds=0,
+                           space=lr_high)
+    rows = json.loads((job.run_dir / "tune_trials.json").read_text())
+    by_lr = {row["params"]["training.lr"]: row for row in rows}
+    broken = by_lr[30.0]
+    assert broken["state"] == "pruned" and broken["epochs"] < 6  # stopped at once, not after 6 epochs
+    assert "unhealthy" in broken["ended"] and by_lr[0.01]["ended"] == "completed"
+    assert result.counts.unhealthy >= 1 and "as unhealthy" in result.summary
+    assert result.best_params == {"training.lr": 0.01}
+    # Without it, the same configuration runs on (or fails on a NaN) instead of being pruned with a reason.
+    plain, plain_job, _ = _tune(tmp_path / "plain", base=base, n_trials=2, sampler="grid", pruner="none",
+                                significance_seeds=0, space=lr_high, health_pruning=False)
+    plain_rows = {r["params"]["training.lr"]: r for r in json.loads((plain_job.run_dir / "tune_trials.json").read_text())}
+    assert plain_rows[30.0]["state"] != "pruned" and plain.counts.unhealthy == 0
+    assert TrialHealth  # the callback the trials run
+
+
+def test_dead_relu_units_stop_a_trial():
+    import torch
+
+    from ml_expert.tools.train.callbacks import FitState, StopFit
+    from ml_expert.tools.tune.health import TrialHealth
+
+    model = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.ReLU(), torch.nn.Linear(8, 2)).train()
+    health = TrialHealth()
+    state = FitState(model=model, optimizer=None, loss_fn=None, config=None, task="classification",
+                     steps_per_epoch=1, total_steps=1, epoch=1)
+    health.on_fit_start(state)
+    model(torch.randn(16, 4))
+    health.on_epoch_end(state)  # a freshly initialised layer fires: no stop
+    with torch.no_grad():
+        model[0].bias.fill_(-100.0)  # every unit below zero on every input
+    model(torch.randn(16, 4))
+    with pytest.raises(StopFit, match="unhealthy: 8 of 8 rectifier units are dead"):
+        health.on_epoch_end(state)
+    health.on_fit_end(state)

@@ -25,6 +25,7 @@ from ml_expert.tools.train.callbacks import Callback, StopFit
 from ml_expert.tools.train.loop import FitResult, fit
 from ml_expert.tools.train.overrides import apply_overrides
 from ml_expert.tools.train.spec import ExperimentSpec
+from ml_expert.tools.tune.health import UNHEALTHY, TrialHealth
 from ml_expert.tools.tune.schema import (
     CLASSIFICATION_METRICS,
     REGRESSION_METRICS,
@@ -35,6 +36,7 @@ from ml_expert.tools.tune.space import suggest
 
 WORKER_ATTR = "worker"
 FAIL_REASON_ATTR = "fail_reason"
+ENDED_ATTR = "ended"  # why a pruned trial stopped: the pruner at an epoch, or its health
 RUN_SCORES_ATTR = "run_scores"
 EPOCHS_ATTR = "epochs"
 MAX_REASON_CHARS = 300
@@ -128,16 +130,19 @@ def objective_values(result: FitResult, objectives: Sequence[Objective], val_X: 
     return values
 
 
+PER_EPOCH_SCORES = {"classification": ("accuracy", "balanced_accuracy"), "regression": ("r2", "rmse")}
+
+
 def pruning_signal(objective: Objective, task: str) -> tuple[str, float]:
-    """The per-epoch history value the pruner sees, and its sign in the study's direction.
+    """The per-epoch value the pruner sees (a key of the epoch's validation scores, or 'val_loss'),
+    and its sign in the study's direction.
 
-    The trainer scores accuracy (or r2) every epoch; other metrics are read only at the end, so
-    their trials are pruned on the validation loss (negated when the study maximises).
+    The trainer scores accuracy and balanced accuracy (r2 and rmse) every epoch; other metrics
+    are read only at the end, so their trials are pruned on the validation loss (negated when
+    the study maximises).
     """
-    from ml_expert.tools.train.metrics import metric_name
-
-    if objective.metric == metric_name(task):
-        return "val_metric", 1.0
+    if objective.metric in PER_EPOCH_SCORES.get(task, ()):
+        return objective.metric, 1.0
     return "val_loss", -1.0 if objective.resolved_direction == "maximize" else 1.0
 
 
@@ -179,7 +184,8 @@ class PruningReporter(Callback):
 
     def on_epoch_end(self, state) -> None:
         self.step += 1
-        value = self.sign * state.history[-1][self.key]
+        raw = state.history[-1]["val_loss"] if self.key == "val_loss" else state.val_scores[self.key]
+        value = self.sign * raw
         if self.step > self.prunable_until or not math.isfinite(value):
             return  # past the pruning window a report is only another write to the storage
         self.trial.report(value, self.step)
@@ -225,14 +231,23 @@ class TrialObjective:
         for run in self.runs:
             reporter = (PruningReporter(trial, self.signal, first_step=epochs, runs=len(self.runs))
                         if self.prune else None)
-            result = train(experiment, self.job, self.prepared, run, [reporter] if reporter else [],
+            callbacks = [c for c in (reporter, TrialHealth() if self.spec.health_pruning else None) if c]
+            result = train(experiment, self.job, self.prepared, run, callbacks,
                            epoch_train_metric=False)  # the pruner reads validation values only
             epochs += len(result.history)
             trial.set_user_attr(EPOCHS_ATTR, epochs)
             if reporter is not None and reporter.pruned:
+                trial.set_user_attr(ENDED_ATTR, f"pruned by {self.spec.pruner} at epoch {epochs}")
                 raise optuna.TrialPruned(f"pruned at epoch {epochs}")
+            nan = f"the training loss became NaN or infinite at step {result.steps}"
+            if self.spec.health_pruning and (result.stopped_reason or "").startswith(UNHEALTHY):
+                trial.set_user_attr(ENDED_ATTR, f"stopped at epoch {epochs}, {result.stopped_reason}")
+                raise optuna.TrialPruned(result.stopped_reason)
             if result.stopped_reason == "nan":
-                raise FloatingPointError(f"the training loss became NaN or infinite at step {result.steps}")
+                if self.spec.health_pruning:  # pruned, not failed: the sampler learns to avoid the region
+                    trial.set_user_attr(ENDED_ATTR, f"stopped at step {result.steps}, {UNHEALTHY}: {nan}")
+                    raise optuna.TrialPruned(nan)
+                raise FloatingPointError(nan)
             val_X = (run.rows[1] if run.rows else self.prepared.splits.val).X
             per_run.append(objective_values(result, objectives, val_X))
         trial.set_user_attr(RUN_SCORES_ATTR, [values[0] for values in per_run])

@@ -7,7 +7,8 @@ import math
 import warnings
 from collections import Counter
 
-from ml_expert.tools.tune.objective import EPOCHS_ATTR, FAIL_REASON_ATTR
+from ml_expert.tools.tune.health import UNHEALTHY
+from ml_expert.tools.tune.objective import ENDED_ATTR, EPOCHS_ATTR, FAIL_REASON_ATTR
 from ml_expert.tools.tune.schema import MAX_PARETO_POINTS, ParetoPoint, TrialCounts, TrialRow
 
 log = logging.getLogger(__name__)
@@ -24,7 +25,23 @@ def trial_row(trial) -> TrialRow:
     return TrialRow(number=trial.number, state=STATE_NAMES[trial.state.name],
                     values=[_round(v) for v in values] if values is not None else None,
                     params={k: _round(v) for k, v in trial.params.items()}, epochs=trial.user_attrs.get(EPOCHS_ATTR),
-                    duration_s=round(duration, 2) if duration is not None else None, fail_reason=reason)
+                    duration_s=round(duration, 2) if duration is not None else None, fail_reason=reason,
+                    ended=_ended(trial, reason))
+
+
+def _ended(trial, fail_reason: str | None) -> str | None:
+    state = trial.state.name
+    if state == "COMPLETE":
+        return "completed"
+    if state == "FAIL":
+        return f"failed: {fail_reason}"
+    if state == "PRUNED":
+        return trial.user_attrs.get(ENDED_ATTR, "pruned")
+    return None
+
+
+def _unhealthy(trial) -> bool:
+    return trial.state.name == "PRUNED" and UNHEALTHY in trial.user_attrs.get(ENDED_ATTR, "")
 
 
 def _round(value):
@@ -35,7 +52,7 @@ def count_trials(trials: list, before: int) -> TrialCounts:
     states = Counter(STATE_NAMES[t.state.name] for t in trials)
     reasons = Counter(trial_row(t).fail_reason for t in trials if t.state.name == "FAIL")
     return TrialCounts(complete=states["complete"], pruned=states["pruned"], failed=states["failed"],
-                       running=states["running"], total=len(trials), added_by_this_call=len(trials) - before,
+                       running=states["running"], unhealthy=sum(map(_unhealthy, trials)), total=len(trials), added_by_this_call=len(trials) - before,
                        failure_reasons=dict(reasons.most_common(MAX_REASONS)))
 
 

@@ -381,7 +381,7 @@ def _write_plots(spec: TuneHyperparamsSpec, objectives: list[Objective], task: s
                  result: TuneHyperparamsResult, job: JobContext, base_value: float | None) -> None:
     maximize = objectives[0].resolved_direction == "maximize"
     # A pruned trial's value is its last pruning signal: drawn only when that is the objective itself.
-    comparable = pruning_signal(objectives[0], task) == ("val_metric", 1.0)
+    comparable = pruning_signal(objectives[0], task) == (objectives[0].metric, 1.0)
     job.add_artifact("tune_history.png", "plot", plots.history_png(trials, result.objectives[0], maximize, base_value,
                                                                    show_pruned=comparable))
     if result.importances:
@@ -428,8 +428,9 @@ def _summary(spec: TuneHyperparamsSpec, result: TuneHyperparamsResult, searched_
     if leak is not None:
         warning = (f"Not to be trusted while feature {leak.evidence.get('best_feature')!r} is in the data: label_leak "
                    f"{leak.status} (it alone scores {leak.evidence.get('best_score')}). ")
-    first = (warning + f"Ran {c.added_by_this_call} trials ({c.complete} complete, {c.pruned} pruned, {c.failed} "
-             f"failed in the study) with {spec.sampler}/{spec.pruner} on {spec.n_workers} worker(s) in "
+    unhealthy = f" ({c.unhealthy} as unhealthy)" if c.unhealthy else ""
+    first = (warning + f"Ran {c.added_by_this_call} trials ({c.complete} complete, {c.pruned} pruned{unhealthy}, "
+             f"{c.failed} failed in the study) with {spec.sampler}/{spec.pruner} on {spec.n_workers} worker(s) in "
              f"{searched_s:.0f} s.")
     if result.best_trial is None:
         return first + " No trial completed, so there is no best configuration; see counts.failure_reasons."

@@ -142,9 +142,10 @@ class TuneHyperparamsSpec(ToolSpec):
                                     "earlier trials at the same epoch; none.")
     min_epochs_before_pruning: int | None = Field(
         default=None, ge=1, le=10_000,
-        description="No trial is pruned before it has run this many epochs. Default: a tenth of the base "
-                    "experiment's epochs, at least 1 (one epoch says little about a slow starter, such as SGD "
-                    "with a small learning rate).")
+        description="No trial is pruned before it has run this many epochs (summed over its seeds and folds). "
+                    "Default: a quarter of a trial's epochs, at least 1, so a trial meets one pruning cut and "
+                    "about a third of the trials run to the end (one epoch says little about a slow starter, "
+                    "such as SGD with a small learning rate).")
     cv_folds: int | None = Field(default=None, ge=2, le=20,
                                  description="Score every trial by k-fold cross-validation over train+validation "
                                              "rows (k times the cost). The test split stays sealed.")
@@ -161,6 +162,11 @@ class TuneHyperparamsSpec(ToolSpec):
         description="Where the study lives. Default: a journal file <workspace>/studies/<study_name>.journal. A "
                     "'.journal' path inside the workspace, or an RDB URL (postgresql://user:pw@host/db, "
                     "sqlite:///file.db) when workers on several machines share the study.")
+    health_pruning: bool = Field(
+        default=True, description="Stop a trial at once when its training is broken: the loss diverging (10x its "
+                                  "start), NaN, or 90% of the ReLU units dead. Recorded as pruned with the reason "
+                                  "(top_trials[].ended), so the sampler learns to avoid the region; works with "
+                                  "any pruner, 'none' included.")
     allow_label_leak: bool = Field(
         default=False, description="The search stops before any trial when the data audit finds a feature that "
                                    "copies the label (label_leak fail): its scores would only measure the copy. "
@@ -193,6 +199,9 @@ class TrialRow(BaseModel):
     epochs: int | None = Field(default=None, description="Epochs the trial trained (summed over seeds and folds).")
     duration_s: float | None = None
     fail_reason: str | None = None
+    ended: str | None = Field(default=None, description="Why the trial ended: 'completed', 'pruned by asha at "
+                                                        "epoch 3', 'stopped at epoch 1, unhealthy: ...', or "
+                                                        "'failed: ...'.")
 
 
 class TrialCounts(BaseModel):
@@ -202,6 +211,8 @@ class TrialCounts(BaseModel):
     pruned: int = 0
     failed: int = 0
     running: int = 0
+    unhealthy: int = Field(default=0, description="Pruned trials stopped by trial-health pruning (diverged, NaN, "
+                                                  "dead units), not by the pruner.")
     total: int = 0
     added_by_this_call: int = 0
     failure_reasons: dict[str, int] = Field(default_factory=dict,
