@@ -5,7 +5,8 @@
 - ``probes``: sampled torch measurements shared by the modes; ``experiment_probe`` (trainer
   callback) and ``script_probe`` / ``script_runner`` / ``script`` (global hooks in a child
   process running the user's script unmodified); ``history`` reads logged curves.
-- ``registry`` and ``rules_*``: one decorated function per diagnosis label.
+- ``registry`` and ``rules/``: one decorated function per diagnosis label, grouped by fault family;
+  ``measures`` and ``loss_checks``: the summaries and loss checks they share.
 - ``fixes`` and ``proof``: the top fix applied and re-run on the same budget and seed.
 - ``run``: the tool function, ``diagnose_training(spec, job)``.
 """

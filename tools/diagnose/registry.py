@@ -3,7 +3,7 @@
 A rule reads a Trace and returns a Diagnosis or None. It must cope with missing parts (a
 history trace has curves only). ``priority`` orders findings: root causes (wiring, data) come
 before the symptoms they produce (gradients, learning rate, curve shapes). Adding a rule is one
-function in a ``rules_*`` module plus a test. Rules are isolated: one that raises is reported as
+function in a ``rules/`` family module plus a test. Rules are isolated: one that raises is reported as
 a ``RuleFailure`` and every other finding stands.
 """
 
@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from ml_expert.tools.diagnose.schema import Diagnosis, RuleFailure
 from ml_expert.tools.diagnose.trace import Trace
 
-RULE_MODULES = ("rules_crash", "rules_wiring", "rules_loss", "rules_data", "rules_gradients", "rules_optimizer",
-                "rules_curves")
+RULE_MODULES = ("crash", "wiring", "loss", "data", "gradients", "optimizer", "curves")  # under rules/
 MIN_CONFIDENCE = 0.5  # weaker findings are not reported: false alarms cost trust
 
 Detect = Callable[[Trace], Diagnosis | None]
@@ -49,7 +48,7 @@ def _name(detect: Detect) -> str:
 
 def rules() -> dict[str, Rule]:
     for module in RULE_MODULES:
-        importlib.import_module(f"ml_expert.tools.diagnose.{module}")
+        importlib.import_module(f"ml_expert.tools.diagnose.rules.{module}")
     return dict(_RULES)
 
 

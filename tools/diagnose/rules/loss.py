@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ml_expert.tools.diagnose.measures import finite_losses, fmt
 from ml_expert.tools.diagnose.registry import rule
-from ml_expert.tools.diagnose.rules_crash import crash_finding
+from ml_expert.tools.diagnose.rules.crash import crash_finding
 from ml_expert.tools.diagnose.schema import Diagnosis
 from ml_expert.tools.diagnose.trace import Trace
 

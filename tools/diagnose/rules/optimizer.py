@@ -26,7 +26,7 @@ from ml_expert.tools.diagnose.measures import (
     weight_layers,
 )
 from ml_expert.tools.diagnose.registry import rule
-from ml_expert.tools.diagnose.rules_gradients import VANISHING_RATIO
+from ml_expert.tools.diagnose.rules.gradients import VANISHING_RATIO
 from ml_expert.tools.diagnose.schema import Diagnosis
 from ml_expert.tools.diagnose.trace import Trace
 

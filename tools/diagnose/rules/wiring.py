@@ -6,7 +6,7 @@ import math
 
 from ml_expert.tools.diagnose.measures import fmt, last_epoch_metrics, little_progress
 from ml_expert.tools.diagnose.registry import rule
-from ml_expert.tools.diagnose.rules_crash import crash_finding
+from ml_expert.tools.diagnose.rules.crash import crash_finding
 from ml_expert.tools.diagnose.schema import Diagnosis
 from ml_expert.tools.diagnose.trace import Trace
 
