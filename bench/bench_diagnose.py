@@ -35,8 +35,10 @@ from ml_expert.tools.job import JobContext  # noqa: E402
 from tests.faults.cases import CASES, FAULTS, Case  # noqa: E402
 
 
-def run_case(case: Case, budget_factor: int = 1) -> dict:
+def run_case(case: Case, budget_factor: int = 1, prove: bool = True) -> dict:
     mode = dict(case.mode)
+    if mode["kind"] in ("experiment", "script"):
+        mode["prove_fix"] = prove
     if mode["kind"] == "script" and budget_factor != 1:
         mode["max_steps"] = min(ScriptMode.model_fields["max_steps"].default * budget_factor, 100_000)
     job = JobContext.local(Path(tempfile.mkdtemp()), roots=[FAULTS], seed=0)
@@ -59,11 +61,11 @@ def _score(rows: list[dict]) -> str:
             f" = {alarms / max(len(controls), 1):.1%}")
 
 
-def run_fault_set(half: str, budget_factor: int, kinds: set[str]) -> list[dict]:
+def run_fault_set(half: str, budget_factor: int, kinds: set[str], prove: bool = True) -> list[dict]:
     rows = []
     cases = [c for c in CASES if c.mode["kind"] in kinds and (c.half == half or (c.half is None and half == "tune"))]
     for case in cases:
-        row = run_case(case, budget_factor)
+        row = run_case(case, budget_factor, prove)
         rows.append(row)
         if half == "tune":
             proof = row["proof"]
@@ -189,12 +191,13 @@ if __name__ == "__main__":
     parser.add_argument("--kinds", default="experiment,script,history", help="modes to run, comma-separated")
     parser.add_argument("--budget-factor", type=int, default=1, help="scripts' max_steps x this")
     parser.add_argument("--no-overhead", action="store_true")
+    parser.add_argument("--no-proof", action="store_true", help="diagnose only (no re-run of the top fix)")
     parser.add_argument("--threads", type=int, default=1)
     options = parser.parse_args()
     torch.set_num_threads(options.threads)
     if not options.overhead:
         for half in ("tune", "heldout") if options.half == "both" else (options.half,):
-            run_fault_set(half, options.budget_factor, set(options.kinds.split(",")))
+            run_fault_set(half, options.budget_factor, set(options.kinds.split(",")), prove=not options.no_proof)
             print()
     if not options.no_overhead:
         probe_overhead()
