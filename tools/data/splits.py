@@ -85,6 +85,11 @@ class Splits:
         moved = [Split.of(s.name, s.X + offset, s.y, s.indices) for s in (self.val, self._sealed_test)]
         return Splits(self.train, moved[0], moved[1], self.dataset_version)
 
+    def with_columns(self, keep: np.ndarray) -> Splits:
+        """A copy holding only the feature columns ``keep``, on the same rows (an ablation of a feature group)."""
+        kept = [Split.of(s.name, s.X[:, keep], s.y, s.indices) for s in (self.train, self.val, self._sealed_test)]
+        return Splits(*kept, self.dataset_version)
+
     def __repr__(self) -> str:
         return f"Splits({self.dataset_version}, sizes={self.sizes}, test sealed)"
 
