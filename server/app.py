@@ -181,7 +181,12 @@ def _add_job_tools(server: MCPServer, manager: JobManager) -> None:
         return answer(jobs, list_text(jobs.model_dump(mode="json")["jobs"], "jobs"))
 
 
-def _run_view(run: dict[str, Any]) -> RunView:
+def _run_view(run: dict[str, Any], *, full: bool = True) -> RunView:
+    """A run; in lists (``full`` false) only the verdicts that did not pass, and no provenance or files:
+    get_run gives them."""
+    if not full:
+        failed = [v for v in run.get("verdicts") or [] if v["status"] != "pass"]
+        return RunView.model_validate({**run, "verdicts": failed, "artifacts": [], "provenance": None})
     artifacts = [{**a, "uri": f"runs://{run['run_id']}/artifacts/{a['name']}"} for a in run.get("artifacts", [])]
     return RunView.model_validate({**run, "artifacts": artifacts})
 
@@ -189,8 +194,8 @@ def _run_view(run: dict[str, Any]) -> RunView:
 def _add_run_tools(server: MCPServer, store: Store) -> None:
     @server.tool(title="List runs", annotations=READ_ONLY)
     async def list_runs(tool: ToolName = None, limit: Limit = 20) -> Annotated[CallToolResult, RunList]:
-        """Recent tracked runs, newest first: status, summary, metrics and verdicts."""
-        runs = RunList(runs=[_run_view(r) for r in store.list_runs(tool=tool, limit=limit)])
+        """Recent tracked runs, newest first: status, summary, metrics, verdicts that did not pass (get_run: all)."""
+        runs = RunList(runs=[_run_view(r, full=False) for r in store.list_runs(tool=tool, limit=limit)])
         return answer(runs, list_text(runs.model_dump(mode="json")["runs"], "runs"))
 
     @server.tool(title="Get a run", annotations=READ_ONLY)

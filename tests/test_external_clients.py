@@ -6,6 +6,7 @@ Without them these tests skip; under CI they must be present.
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -37,7 +38,22 @@ def npx(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
 
 
 def server_command(workspace: Path) -> list[str]:
-    return [sys.executable, "-m", "ml_expert", "serve", "--workspace", str(workspace), "--tracking", "none"]
+    """The server, with a root holding the production batch that check_drift compares (iris rows)."""
+    from sklearn.datasets import load_iris
+
+    root = workspace.parent / "data"
+    root.mkdir(exist_ok=True)
+    load_iris(as_frame=True).frame.drop(columns="target").sample(60, random_state=0).to_csv(root / "batch.csv",
+                                                                                           index=False)
+    return [sys.executable, "-m", "ml_expert", "serve", "--workspace", str(workspace), "--tracking", "none",
+            "--root", str(root)]
+
+
+def filled(arguments: dict, ids: dict[str, str], runs: dict[str, str]) -> dict:
+    """'$job_id' / '$run_id': the first seen; '$run_id:TOOL': the run of the last call to TOOL."""
+    text = re.sub(r'"\$run_id:(\w+)"', lambda m: json.dumps(runs.get(m.group(1))), json.dumps(arguments))
+    return json.loads(text.replace('"$job_id"', json.dumps(ids.get("job_id")))
+                      .replace('"$run_id"', json.dumps(ids.get("run_id"))))
 
 
 def test_inspector_lists_the_tools_and_calls_every_one(tmp_path):
@@ -47,9 +63,9 @@ def test_inspector_lists_the_tools_and_calls_every_one(tmp_path):
     names = {tool["name"] for tool in json.loads(listed.stdout)["tools"]}
     assert names == {call["tool"] for call in CALLS}
     ids: dict[str, str] = {}
+    runs: dict[str, str] = {}
     for call in CALLS:
-        arguments = json.loads(json.dumps(call["arguments"]).replace('"$job_id"', json.dumps(ids.get("job_id")))
-                               .replace('"$run_id"', json.dumps(ids.get("run_id"))))
+        arguments = filled(call["arguments"], ids, runs)
         done = npx("inspector", "--cli", *server, "--method", "tools/call", "--tool-name", call["tool"],
                    "--tool-args-json", json.dumps(arguments))
         # Exit 1: structured content broke the outputSchema; 5: the tool answered an error.
@@ -57,6 +73,8 @@ def test_inspector_lists_the_tools_and_calls_every_one(tmp_path):
         structured = json.loads(done.stdout)["structuredContent"]
         ids.setdefault("job_id", structured.get("job_id"))
         ids.setdefault("run_id", structured.get("run_id"))
+        if structured.get("run_id"):
+            runs[call["tool"]] = structured["run_id"]
 
 
 def test_typescript_sdk_validates_every_structured_result(tmp_path):
@@ -69,8 +87,14 @@ def test_typescript_sdk_validates_every_structured_result(tmp_path):
     assert done.returncode == 0, done.stderr[-3000:]
     report = json.loads(done.stdout)
     assert report["missing"] == [] and len(report["checked"]) == len(CALLS)
-    # Agents pay for every token: each answer stays under 20 KB of JSON (DESIGN.md).
-    assert max(report["bytes"].values()) < 20_000, report["bytes"]
+    # Agents pay for every token (issue 15): the tool list under 24 KB, the text block a summary rather
+    # than the JSON again, a typical answer (structured + text + links) under 8 KB, none above 20 KB.
+    assert report["list_bytes"] <= 24_000, report["list_bytes"]
+    assert report["text_is_json"] == []
+    answers = sorted(report["answer_bytes"].values())
+    assert answers[len(answers) // 2] < 8_000 and answers[-1] < 20_000, report["answer_bytes"]
+    assert all(mime for links in report["links"].values() for _, mime in links), report["links"]
+    assert ["model.onnx", "application/octet-stream"] in report["links"]["export_model"], report["links"]
 
 
 @pytest.fixture(scope="module")

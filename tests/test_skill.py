@@ -19,7 +19,10 @@ TEMPLATES = sorted((SKILL / "templates").glob("*.json"))
 ENTRIES = {entry.name: entry for entry in CATALOG}
 SPECS = {name: entry.spec_model for name, entry in ENTRIES.items()}
 SERVER_TOOLS = set(SPECS) | {"get_job", "wait_job", "cancel_job", "list_jobs", "list_runs", "get_run"}
-RUN_PLACEHOLDER = "REPLACE-with-a-run-id"
+RUN_PLACEHOLDER = re.compile(r"REPLACE-with-an?-([a-z_-]+)-run-id")  # e.g. an-implement_architecture
+QUICK_TRAINING = {"model": {"kind": "builtin", "family": "mlp", "width": 8},
+                  "data": {"source": {"kind": "file", "path": "data/customers.csv", "target": "churned"}},
+                  "training": {"epochs": 3}}
 FAST_PROFILE = {"batch_sizes": [1, 4], "threads": 1, "max_seconds_per_measurement": 0.05, "parity_samples": 32}
 # Smaller budgets for the default run; the slow test runs every template exactly as shipped.
 QUICK = {
@@ -34,6 +37,8 @@ QUICK = {
     "profile_inference.onnx_file.json": FAST_PROFILE,
     "tune_hyperparams.mlp_search.json": {"n_trials": 2, "n_workers": 1, "significance_seeds": 0,
                                          "base": {"training": {"epochs": 2}}},
+    "train_model.csv_classifier.json": {"training": {"epochs": 3}},
+    "evaluate_model.test_split.json": {"bootstrap_resamples": 100, "baselines": False},
 }
 
 
@@ -46,10 +51,8 @@ def test_skill_front_matter_names_and_describes_it():
     assert named and named <= SERVER_TOOLS, named - SERVER_TOOLS
 
 
-def test_there_is_a_template_for_every_tool_that_takes_data_a_model_or_a_search_space():
-    covered = {path.name.split(".")[0] for path in TEMPLATES}
-    assert {"audit_data", "implement_architecture", "diagnose_training", "tune_hyperparams",
-            "profile_inference"} <= covered
+def test_there_is_a_template_for_every_ml_tool():
+    assert {path.name.split(".")[0] for path in TEMPLATES} == set(SPECS)
 
 
 @pytest.mark.parametrize("template", TEMPLATES, ids=lambda p: p.name)
@@ -74,14 +77,35 @@ def workspace(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def built_run(workspace) -> str:
-    """The run a template's RUN_PLACEHOLDER stands for: a small model built by implement_architecture."""
-    spec = {"model": {"kind": "builtin", "family": "mlp", "width": 16,
-                      "data": {"source": {"kind": "bundled", "name": "breast_cancer"}}},
-            "overfit_steps": 5, "measure_latency": False}
-    result = run_tool("implement_architecture", spec, workspace)
-    assert result.status == "succeeded", result.summary
-    return result.run_id
+def runs(workspace):
+    """The runs a template's placeholders stand for, made on first use: run_for('train_model')."""
+    made: dict[str, str] = {}
+
+    def make(kind: str) -> str:
+        if kind == "implement_architecture":
+            return ran("implement_architecture", {
+                "model": {"kind": "builtin", "family": "mlp", "width": 16,
+                          "data": {"source": {"kind": "bundled", "name": "breast_cancer"}}},
+                "overfit_steps": 5, "measure_latency": False})
+        if kind == "train_model":
+            return ran("train_model", QUICK_TRAINING)
+        if kind == "evaluated-train_model":
+            trained = ran("train_model", QUICK_TRAINING)
+            ran("evaluate_model", {"run_id": trained, "bootstrap_resamples": 100, "baselines": False})
+            return trained
+        raise AssertionError(f"no maker for a template's '{kind}' run")
+
+    def ran(tool: str, spec: dict) -> str:
+        result = run_tool(tool, spec, workspace)
+        assert result.status == "succeeded", result.summary
+        return result.run_id
+
+    def run_for(kind: str) -> str:
+        if kind not in made:
+            made[kind] = make(kind)
+        return made[kind]
+
+    return run_for
 
 
 def run_tool(tool: str, spec: dict, root: Path):
@@ -99,8 +123,8 @@ def merged(base: dict, override: dict) -> dict:
     return out
 
 
-def filled(template: Path, run_id: str) -> dict:
-    return json.loads(template.read_text().replace(RUN_PLACEHOLDER, run_id))
+def filled(template: Path, runs) -> dict:
+    return json.loads(RUN_PLACEHOLDER.sub(lambda m: runs(m.group(1)), template.read_text()))
 
 
 def assert_ran(template: Path, result) -> None:
@@ -110,15 +134,15 @@ def assert_ran(template: Path, result) -> None:
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")
 @pytest.mark.parametrize("template", TEMPLATES, ids=lambda p: p.name)
-def test_each_template_runs_through_its_tool_with_small_budgets(template, workspace, built_run):
+def test_each_template_runs_through_its_tool_with_small_budgets(template, workspace, runs):
     tool = template.name.split(".")[0]
-    spec = merged(filled(template, built_run), QUICK.get(template.name, {}))
+    spec = merged(filled(template, runs), QUICK.get(template.name, {}))
     assert_ran(template, run_tool(tool, spec, workspace))
 
 
 @pytest.mark.slow
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")
 @pytest.mark.parametrize("template", TEMPLATES, ids=lambda p: p.name)
-def test_each_template_runs_through_its_tool_as_shipped(template, workspace, built_run):
+def test_each_template_runs_through_its_tool_as_shipped(template, workspace, runs):
     tool = template.name.split(".")[0]
-    assert_ran(template, run_tool(tool, filled(template, built_run), workspace))
+    assert_ran(template, run_tool(tool, filled(template, runs), workspace))

@@ -1,5 +1,6 @@
 // A TypeScript SDK client: calls every tool once over stdio and lets the SDK check each
-// structured result against the tool's outputSchema (it throws when they disagree).
+// structured result against the tool's outputSchema (it throws when they disagree). It also
+// measures what an agent pays: the tools/list and each answer (structured content + text).
 // Usage: node check_outputs.mjs CALLS.json -- SERVER_COMMAND [ARGS...]
 import { readFileSync } from "node:fs";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -11,10 +12,16 @@ const calls = JSON.parse(readFileSync(callsFile, "utf8"));
 
 const client = new Client({ name: "ml-expert-output-check", version: "1.0.0" });
 await client.connect(new StdioClientTransport({ command, args, stderr: "ignore" }));
-const { tools } = await client.listTools();
+const listed = await client.listTools();
+const { tools } = listed;
+// "$job_id" / "$run_id": the first seen; "$run_id:TOOL": the run of the last call to TOOL.
 const ids = {};
-const fill = (value) => JSON.parse(JSON.stringify(value).replace(/"\$(job_id|run_id)"/g, (_, key) => JSON.stringify(ids[key])));
-const report = { checked: [], missing: [], bytes: {} };
+const runs = {};
+const fill = (value) => JSON.parse(JSON.stringify(value)
+  .replace(/"\$run_id:(\w+)"/g, (_, tool) => JSON.stringify(runs[tool]))
+  .replace(/"\$(job_id|run_id)"/g, (_, key) => JSON.stringify(ids[key])));
+const report = { checked: [], missing: [], list_bytes: JSON.stringify(listed).length, bytes: {}, text_bytes: {},
+                 answer_bytes: {}, text_is_json: [], links: {} };
 
 for (const call of calls) {
   const tool = tools.find((t) => t.name === call.tool);
@@ -22,10 +29,18 @@ for (const call of calls) {
   const result = await client.callTool({ name: call.tool, arguments: fill(call.arguments) }, undefined, { timeout: 600_000 });
   if (result.isError) throw new Error(`${call.tool} answered an error: ${JSON.stringify(result.content)}`);
   if (tool.outputSchema && !result.structuredContent) throw new Error(`${call.tool} has an outputSchema but no structured content`);
-  ids.job_id ??= result.structuredContent?.job_id;
-  ids.run_id ??= result.structuredContent?.run_id;
+  const structured = result.structuredContent ?? {};
+  ids.job_id ??= structured.job_id;
+  ids.run_id ??= structured.run_id;
+  if (structured.run_id) runs[call.tool] = structured.run_id;
+  const text = result.content.filter((block) => block.type === "text").map((block) => block.text).join("\n");
+  try { JSON.parse(text); report.text_is_json.push(call.tool); } catch { /* a summary, as it should be */ }
+  const links = result.content.filter((block) => block.type === "resource_link");
+  report.links[call.tool] = links.map((link) => [link.name, link.mimeType]);
   report.checked.push(call.tool);
-  report.bytes[call.tool] = JSON.stringify(result.structuredContent).length;
+  report.bytes[call.tool] = JSON.stringify(structured).length;
+  report.text_bytes[call.tool] = text.length;
+  report.answer_bytes[call.tool] = JSON.stringify(result).length;
 }
 report.missing = tools.map((t) => t.name).filter((name) => !report.checked.includes(name));
 await client.close();
