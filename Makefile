@@ -9,9 +9,14 @@ PIP_CONSTRAINTS := $(if $(CONSTRAINTS),-c $(CONSTRAINTS))
 CLIENTS := .clients
 NODE_BIN := $(CLIENTS)/node_modules/node/bin
 
-.PHONY: setup clients test test-slow lint demo bench
+.PHONY: setup postgres clients test test-slow lint demo bench
 
-setup: $(VENV)/.installed
+setup: $(VENV)/.installed postgres
+
+# The tests start a throwaway PostgreSQL server: Debian's package where initdb is missing (CI runs as root).
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; }
 
 $(VENV)/.installed: pyproject.toml $(CONSTRAINTS)
 	$(PYTHON) -m venv $(VENV)

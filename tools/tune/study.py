@@ -25,6 +25,7 @@ ROOTS_ATTR = "ml_expert.roots"
 RUN_ID_ATTR = "ml_expert.run_id"
 RDB_SCHEMES = ("postgresql", "mysql", "sqlite")
 JOURNAL_SUFFIXES = (".journal", ".log")
+CLAIM_LOCK_GROUP = 0x6D6C6578  # "mlex": the first key of the advisory lock that serialises trial claims
 ASHA_REDUCTION = 2  # ASHA keeps the better half at its one rung
 HEARTBEAT_INTERVAL_S = 10  # RDB only: a worker that stops beating for GRACE_PERIOD_S has its trial failed
 GRACE_PERIOD_S = 60
@@ -141,11 +142,14 @@ def open_storage(url: str):
             Path(url.split(":///", 1)[-1]).parent.mkdir(parents=True, exist_ok=True)
 
         class BudgetedRDBStorage(RDBStorage):
-            # Optuna's cache in front of an RDB storage calls this private method, not create_new_trial.
+            # Optuna's cache in front of an RDB storage calls this private method, not create_new_trial
+            # (hence the pin on Optuna's major version in pyproject.toml).
             def _create_new_trial(self, study_id: int, template_trial=None):
-                if template_trial is None:  # enqueued trials are part of the plan, not a new claim
+                if template_trial is not None:  # enqueued trials are part of the plan, not a new claim
+                    return super()._create_new_trial(study_id, template_trial)
+                with _claim_lock(self.engine, url, study_id):  # workers on other machines claim too
                     _check_budget(self, study_id)
-                return super()._create_new_trial(study_id, template_trial)
+                    return super()._create_new_trial(study_id, template_trial)
 
         # SQLite is one machine's file: the pid check finds dead workers, and a heartbeat thread
         # writing beside the trial's own writes stalls on SQLite's database lock.
@@ -155,8 +159,8 @@ def open_storage(url: str):
             return BudgetedRDBStorage(url, **heartbeat)
         except ImportError as error:
             raise SpecError("storage", f"the database driver for {redact(url)!r} is not installed: {error}",
-                            "install the driver on the server (e.g. psycopg2-binary for postgresql), or use "
-                            "the default journal file") from error
+                            "postgresql+psycopg://... with psycopg[binary] installed on the server (or "
+                            "postgresql://... with psycopg2-binary), or the default journal file") from error
         except Exception as error:  # sqlalchemy's OperationalError and kin: the database cannot be reached
             raise SpecError("storage", f"cannot open {redact(url)!r}: {type(error).__name__}: {error}"[:400],
                             "a reachable database URL, or the default journal file") from error
@@ -182,6 +186,30 @@ def _file_lock(path: Path):
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def _claim_lock(engine, url: str, study_id: int):
+    """Count-and-create as one step across processes and machines: a database lock on PostgreSQL
+    and MySQL (held by one connection while the storage's own creates the trial), a file lock beside
+    a SQLite file."""
+    from sqlalchemy import text
+
+    dialect = engine.dialect.name
+    if dialect == "sqlite":
+        with _file_lock(Path(url.split(":///", 1)[-1] + ".claim")):
+            yield
+        return
+    take, give = {"postgresql": ("SELECT pg_advisory_lock(:group, :study)", "SELECT pg_advisory_unlock(:group, :study)"),
+                  "mysql": ("SELECT GET_LOCK(CONCAT(:group, '.', :study), -1)",
+                            "SELECT RELEASE_LOCK(CONCAT(:group, '.', :study))")}[dialect]
+    keys = {"group": CLAIM_LOCK_GROUP, "study": study_id}
+    with engine.connect() as connection:
+        connection.execute(text(take), keys)
+        try:
+            yield
+        finally:
+            connection.execute(text(give), keys)
 
 
 def _check_budget(storage, study_id: int) -> None:
