@@ -113,14 +113,25 @@ def test_misspelt_column_gets_a_suggestion(tmp_path):
         _load(tmp_path, "d.csv", "y", features=["x_1"])
 
 
-def test_text_feature_columns_are_refused_by_name(tmp_path):
+def test_free_text_feature_columns_are_refused_by_name(tmp_path):
     frame = _frame()
-    frame["city"] = "Oslo"
+    frame["city"] = [f"street {i} of Oslo" for i in range(len(frame))]
     frame.to_csv(tmp_path / "d.csv", index=False)
     with pytest.raises(SpecError) as err:
         _load(tmp_path, "d.csv", "y")
     assert err.value.field == "data.source.features"
-    assert "['city']" in err.value.problem and "not numeric" in err.value.problem
+    assert "'city'" in err.value.problem and "free-form text" in err.value.problem
+
+
+def test_categorical_feature_columns_become_stable_codes(tmp_path):
+    from ml_expert.tools.data.columns import category_code
+
+    frame = _frame()
+    frame["city"] = ["Oslo", "Bergen"] * (len(frame) // 2) + ["Oslo"] * (len(frame) % 2)
+    frame.to_csv(tmp_path / "d.csv", index=False)
+    table = _load(tmp_path, "d.csv", "y")
+    assert table.categories == {"city": ["Bergen", "Oslo"]}
+    assert table.X[0, table.feature_names.index("city")] == category_code("Oslo")
     # Leaving the column out is one of the ways forward the message offers.
     assert _load(tmp_path, "d.csv", "y", features=["x0", "x1"]).n_features == 2
 
@@ -134,11 +145,14 @@ def test_missing_target_values_are_refused_with_their_rows(tmp_path):
     assert err.value.field == "data.source.target"
 
 
-def test_missing_feature_values_name_the_column(tmp_path):
+def test_infinite_feature_values_name_the_column_and_missing_ones_stay_nan(tmp_path):
     frame = _frame()
     frame.loc[5, "x1"] = np.nan
     frame.to_csv(tmp_path / "d.csv", index=False)
-    with pytest.raises(SpecError, match=r"\{'x1': 1\}"):
+    assert np.isnan(_load(tmp_path, "d.csv", "y").X[5, 1])  # the preprocessing imputes it
+    frame.loc[6, "x0"] = np.inf
+    frame.to_csv(tmp_path / "d.csv", index=False)
+    with pytest.raises(SpecError, match=r"infinite feature values \(column: count \{'x0': 1\}"):
         _load(tmp_path, "d.csv", "y")
 
 

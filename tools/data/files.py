@@ -1,8 +1,9 @@
 """Tables and arrays read from files: CSV, Parquet, NPY and NPZ.
 
-Feature columns must be numeric (booleans count as 0/1). Text feature columns are refused with
-their names rather than one-hot encoded here: encoding silently changes the feature count and
-column meaning, and the agent is better placed to choose an encoding or drop the column.
+Feature columns are numeric (booleans count as 0/1) or categorical: a CSV/Parquet column of
+repeated values becomes stable category codes (``tools/data/columns``) that the preprocessing
+fitted on the training rows one-hot or ordinal encodes. Free-form text and date columns are
+refused by name. Missing values stay NaN for that preprocessing to impute; infinities are refused.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ml_expert.tools.data.columns import encode_categorical
 from ml_expert.tools.data.spec import FileSource
 from ml_expert.tools.data.table import Table
 from ml_expert.tools.data.targets import encode_target
@@ -32,8 +34,9 @@ def read_file(source: FileSource, path: Path, field: str = "data.source") -> Tab
     suffix = path.suffix.lower()
     if path.is_dir():
         raise SpecError(f"{field}.path", f"{source.path!r} is a folder, not a file", ACCEPTED_FORMATS)
+    categories: dict[str, list[str]] = {}
     if suffix in TABLE_SUFFIXES:
-        X, y, names, input_shape = _read_table(source, path, field)
+        X, y, names, input_shape, categories = _read_table(source, path, field)
     elif suffix == ".npy":
         X, y, names, input_shape = _read_npy(source, path, field)
     elif suffix == ".npz":
@@ -47,9 +50,11 @@ def read_file(source: FileSource, path: Path, field: str = "data.source") -> Tab
     if X.shape[1] == 0:
         raise SpecError(f"{field}.features", f"{path.name} has no feature column besides the target",
                         "a file with at least one numeric feature column")
-    _refuse_missing_features(X, names, path, field)
+    _refuse_infinite_features(X, names, path, field)
     y, task, class_names = encode_target(y, source.task, f"{field}.target", path.name)
-    return Table.build(X, y, task, names, class_names, source.model_dump(mode="json"), input_shape)
+    categories = {name: labels for name, labels in categories.items() if name in names}
+    return Table.build(X, y, task, names, class_names, source.model_dump(mode="json"), input_shape,
+                       categories=categories)
 
 
 def _listing(names: list[str], limit: int = 30) -> str:
@@ -117,16 +122,15 @@ def _read_table(source: FileSource, path: Path, field: str):
         raise SpecError(f"{field}.target", _unknown("a column", source.target, path.name, columns),
                         _listing(columns))
     target = frame.pop(source.target).to_numpy()
-    text_columns = [c for c in frame.columns if frame[c].dtype.kind not in "biuf"]
     wanted = source.features if source.features is not None else list(frame.columns)
-    refused = [c for c in text_columns if c in wanted]
-    if refused:
-        numeric = [c for c in frame.columns if c not in text_columns]
-        raise SpecError(f"{field}.features", f"feature column(s) {refused} of {path.name} are not numeric",
-                        f"numeric columns only: encode {refused} as numbers first, or list numeric columns in "
-                        f"features, e.g. {_listing(numeric, 10)}")
-    X = frame[[c for c in frame.columns if c not in text_columns]].to_numpy(dtype=np.float64, na_value=np.nan)
-    return X, target, [c for c in frame.columns if c not in text_columns], None
+    categories = {}
+    for column in [c for c in frame.columns if frame[c].dtype.kind not in "biuf"]:
+        if column not in wanted:
+            frame.pop(column)
+            continue
+        frame[column], categories[column] = encode_categorical(frame[column], column, path.name, field)
+    X = frame.to_numpy(dtype=np.float64, na_value=np.nan)
+    return X, target, list(frame.columns), None, categories
 
 
 def _load_numpy(path: Path, field: str):
@@ -248,11 +252,11 @@ def _select_features(X: np.ndarray, names: list[str], input_shape, source: FileS
     return X[:, picked], list(source.features), None
 
 
-def _refuse_missing_features(X: np.ndarray, names: list[str], path: Path, field: str) -> None:
-    bad = ~np.isfinite(X)
+def _refuse_infinite_features(X: np.ndarray, names: list[str], path: Path, field: str) -> None:
+    """Missing values (NaN) are the preprocessing's to impute; an infinity is a broken value."""
+    bad = np.isinf(X)
     if bad.any():
         counts = bad.sum(axis=0)
         columns = {names[j]: int(counts[j]) for j in np.flatnonzero(counts)[:10]}
-        raise SpecError(f"{field}.path", f"{path.name} has missing or infinite feature values "
-                                         f"(column: count {columns})",
-                        "a file without missing values: impute or drop those rows or columns first")
+        raise SpecError(f"{field}.path", f"{path.name} has infinite feature values (column: count {columns})",
+                        "finite values; missing ones may be left empty (they are imputed)")

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 from dataclasses import dataclass
+
+import numpy as np
 
 from ml_expert.tools.data.audit import AuditReport, run_audit
 from ml_expert.tools.data.loading import load_table
 from ml_expert.tools.data.spec import DataSpec, SyntheticSource
-from ml_expert.tools.data.splits import Splits, make_splits
+from ml_expert.tools.data.splits import Split, Splits, make_splits
 from ml_expert.tools.data.synthetic import shift_offset
 from ml_expert.tools.data.table import Table
 from ml_expert.tools.envelope import Verdict
@@ -41,6 +44,19 @@ def prepare_data(spec: DataSpec, job: JobContext, field: str = "data") -> Prepar
         if spec.source.shift > 0:
             # Later rows drift away from the training rows, measured in training standard deviations.
             splits = splits.with_eval_rows_shifted(shift_offset(splits.train.X, spec.source.shift))
-    audit = run_audit(table, splits, seed=job.seed)
+    audit = run_audit(table, _audit_view(splits), seed=job.seed)
     job.records.record_dataset(table.version, table.source, table.n_rows, table.n_features, splits.hashes)
     return PreparedData(table, splits, audit.verdicts, seeds, audit)
+
+
+def _audit_view(splits: Splits) -> Splits:
+    """The splits with missing values filled by the training medians, for the audit's estimators
+    (the model's own imputation is the preprocessing's, fitted the same way on the training rows)."""
+    if not (np.isnan(splits.train.X).any() or np.isnan(splits.val.X).any()):
+        return splits
+    with np.errstate(all="ignore"):
+        fill = np.nan_to_num(np.nanmedian(splits.train.X, axis=0))
+    view = copy.copy(splits)
+    view.train, view.val = (Split.of(s.name, np.where(np.isnan(s.X), fill, s.X), s.y, s.indices)
+                            for s in (splits.train, splits.val))
+    return view

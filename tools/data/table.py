@@ -25,7 +25,9 @@ class Table:
 
     ``y`` holds int64 class indices into ``class_names`` for classification, float32 values for
     regression. ``input_shape`` is the natural shape of one row when it is not flat, e.g. (1, 8, 8)
-    for digits. ``version`` is a content hash of X, y and the names. Arrays are read-only.
+    for digits. ``version`` is a content hash of X, y and the names. Arrays are read-only. X may
+    hold NaN (missing values, imputed by the preprocessing). ``categories`` maps a categorical
+    column to its distinct values; its X column holds their ``category_code`` (``data/columns``).
     """
 
     X: np.ndarray
@@ -36,18 +38,20 @@ class Table:
     input_shape: tuple[int, ...] | None
     version: str
     source: dict[str, Any] = field(default_factory=dict)
+    categories: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, X: np.ndarray, y: np.ndarray, task: Task, feature_names: list[str],
               class_names: list[str] | None, source: dict[str, Any],
-              input_shape: tuple[int, ...] | None = None) -> Table:
+              input_shape: tuple[int, ...] | None = None, categories: dict[str, list[str]] | None = None) -> Table:
         # Adding 0.0 turns -0.0 into 0.0, so equal numbers always hash equal.
         X = frozen_array(np.asarray(X, dtype=np.float32).reshape(len(X), -1) + np.float32(0.0), "float32")
         y = frozen_array(y, "int64" if task == "classification" else "float32")
         return cls(X=X, y=y, task=task, feature_names=list(feature_names),
                    class_names=list(class_names) if class_names is not None else None,
                    input_shape=tuple(input_shape) if input_shape else None,
-                   version=dataset_version(X, y, task, list(feature_names), class_names), source=source)
+                   version=dataset_version(X, y, task, list(feature_names), class_names), source=source,
+                   categories=dict(categories or {}))
 
     @property
     def n_rows(self) -> int:

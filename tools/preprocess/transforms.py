@@ -1,7 +1,9 @@
 """Fitted input and target transforms: plain numbers, JSON in and out, applied with numpy.
 
 Statistics come from the training rows only, never validation's or test's. A constant feature
-is centred, not blown up (its standard deviation is floored at ``MIN_STD``).
+is centred, not blown up (its standard deviation is floored at ``MIN_STD``). Categorical columns,
+missing values and (optionally) skewed columns are encoded first (``features``); the
+standardisation then applies to the encoded features.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from ml_expert.tools.errors import SpecError
+from ml_expert.tools.preprocess.features import ColumnEncoding, encode, fit_encodings
 
 MIN_STD = 1e-6
 FORMAT_VERSION = 1
@@ -32,7 +35,8 @@ class Preprocessing:
     ``x_mean``/``x_std`` are None when inputs are used as they are (token ids, or
     ``normalize_inputs=false``); ``y_mean``/``y_std`` are None unless a regression target was
     standardised. ``fitted_on`` names the rows the statistics came from: the data spec, the
-    dataset version and the training split's hash.
+    dataset version and the training split's hash. ``encodings`` (one per input column, None when
+    every column is used as it is) turn the input columns into the model's features.
     """
 
     task: str
@@ -43,13 +47,19 @@ class Preprocessing:
     y_mean: np.ndarray | None = None
     y_std: np.ndarray | None = None
     fitted_on: dict[str, Any] = field(default_factory=dict)
+    encodings: list[ColumnEncoding] | None = None
 
     @classmethod
     def fit(cls, X: np.ndarray, y: np.ndarray, *, task: str, feature_names: list[str],
             class_names: list[str] | None = None, scale_inputs: bool = True, scale_targets: bool = True,
-            fitted_on: dict[str, Any] | None = None) -> Preprocessing:
-        """Fit on the TRAINING rows ``X`` (n x d) and targets ``y``."""
+            fitted_on: dict[str, Any] | None = None, categories: dict[str, list[str]] | None = None,
+            encode_columns: bool = True, log_skewed: bool = False) -> Preprocessing:
+        """Fit on the TRAINING rows ``X`` (n x d) and targets ``y``; ``categories`` as in ``Table``."""
         x_mean = x_std = y_mean = y_std = None
+        encodings = None
+        if encode_columns:
+            encodings = fit_encodings(X, list(feature_names), categories or {}, log_skewed=log_skewed)
+            X = X if encodings is None else encode(encodings, X)
         if scale_inputs:
             x_mean, x_std = X.mean(axis=0), np.maximum(X.std(axis=0), MIN_STD)
         if scale_targets and task == "regression":
@@ -57,7 +67,7 @@ class Preprocessing:
             y_mean, y_std = columns.mean(axis=0), np.maximum(columns.std(axis=0), MIN_STD)
         return cls(task=task, feature_names=list(feature_names), class_names=class_names,
                    x_mean=_array(x_mean), x_std=_array(x_std), y_mean=_array(y_mean), y_std=_array(y_std),
-                   fitted_on=dict(fitted_on or {}))
+                   fitted_on=dict(fitted_on or {}), encodings=encodings)
 
     @property
     def scales_inputs(self) -> bool:
@@ -67,12 +77,21 @@ class Preprocessing:
     def scales_targets(self) -> bool:
         return self.y_mean is not None
 
+    @property
+    def model_features(self) -> list[str]:
+        """The names of what the model sees: the input columns, or their encodings' outputs."""
+        if self.encodings is None:
+            return list(self.feature_names)
+        return [name for e in self.encodings for name in e.outputs]
+
     def transform(self, X: np.ndarray) -> np.ndarray:
         """Rows in the data's units and column order -> what the model was trained on (float32, n x d)."""
         X = np.asarray(X, dtype=np.float32).reshape(len(X), -1)
         if X.shape[1] != len(self.feature_names):
             raise ValueError(f"rows have {X.shape[1]} features; the model was trained on "
                              f"{len(self.feature_names)}")
+        if self.encodings is not None:
+            X = encode(self.encodings, X)
         if self.x_mean is None:
             return X
         return (X - self.x_mean) / self.x_std
@@ -102,7 +121,8 @@ class Preprocessing:
                 "class_names": self.class_names,
                 "inputs": None if self.x_mean is None else {"mean": _listed(self.x_mean), "std": _listed(self.x_std)},
                 "target": None if self.y_mean is None else {"mean": _listed(self.y_mean), "std": _listed(self.y_std)},
-                "fitted_on": self.fitted_on}
+                "fitted_on": self.fitted_on} | (
+                    {} if self.encodings is None else {"columns": [e.to_dict() for e in self.encodings]})
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> Preprocessing:
@@ -112,7 +132,9 @@ class Preprocessing:
         return cls(task=raw["task"], feature_names=list(raw["feature_names"]), class_names=raw.get("class_names"),
                    x_mean=_array(inputs.get("mean")), x_std=_array(inputs.get("std")),
                    y_mean=_array(target.get("mean")), y_std=_array(target.get("std")),
-                   fitted_on=dict(raw.get("fitted_on") or {}))
+                   fitted_on=dict(raw.get("fitted_on") or {}),
+                   encodings=None if raw.get("columns") is None else
+                   [ColumnEncoding.from_dict(c) for c in raw["columns"]])
 
 
 def _columns(y: np.ndarray) -> np.ndarray:

@@ -31,7 +31,7 @@ from ml_expert.tools.train.metrics import metric_name, score, task_metrics
 from ml_expert.tools.train.optim import make_optimizer, make_schedule
 from ml_expert.tools.train.overrides import apply_overrides
 from ml_expert.tools.train.spec import ExperimentSpec, TrainingConfig
-from ml_expert.tools.train.tensors import SplitTensors, fit_preprocessing, to_tensors
+from ml_expert.tools.train.tensors import SplitTensors, encoded_view, fit_preprocessing, to_tensors
 
 TRAIN_EVAL_ROWS = 4096  # the train metric is measured on at most this many fixed training rows
 EVAL_CHUNK = 8192
@@ -98,12 +98,14 @@ def fit(experiment: ExperimentSpec, job: JobContext, *, prepared: PreparedData |
     if prepared is None:
         prepared = prepare_data(experiment.data, job, field=f"{field}.data")
     train, val = rows or (prepared.splits.train, prepared.splits.val)
-    loaded = build_model(experiment.model, prepared.table, job, f"{field}.model")
+    model_table = encoded_view(prepared.table, train, log_skewed=config.log_skewed)
+    loaded = build_model(experiment.model, model_table, job, f"{field}.model")
     if adjust_model is not None:
         adjust_model(loaded.module)
     model = loaded.module.to(device)
     preprocessing = fit_preprocessing(train, loaded, prepared.table, inputs=config.normalize_inputs,
-                                      targets=config.normalize_targets, data=experiment.data.model_dump(mode="json"))
+                                      targets=config.normalize_targets, data=experiment.data.model_dump(mode="json"),
+                                      log_skewed=config.log_skewed)
     loaded = replace(loaded, preprocessing=preprocessing)  # saving the model saves its preprocessing
     train_t, val_t = (to_tensors(s, loaded, preprocessing, device) for s in (train, val))
     loss_fn = _loss(config, loaded, train).to(device)

@@ -18,10 +18,12 @@ from ml_expert.tools.errors import SpecError
 from ml_expert.tools.job import JobContext
 from ml_expert.tools.models.load import save_model
 from ml_expert.tools.train import plots
+from ml_expert.tools.train.importance import permutation_importance
 from ml_expert.tools.train.loop import FitResult, fit
 from ml_expert.tools.train.metrics import headline_metric
-from ml_expert.tools.train.schema import TrainModelResult, TrainModelSpec
+from ml_expert.tools.train.schema import FeatureImportance, TrainModelResult, TrainModelSpec
 from ml_expert.tools.train.spec import ExperimentSpec
+from ml_expert.tools.train.tensors import to_tensors
 from ml_expert.tools.train.verdicts import diverged_verdict, gap_verdict, target_verdict
 from ml_expert.tools.train.watch import HISTORY_FILE, BestCheckpoint, Progress
 
@@ -51,17 +53,27 @@ def train_model(spec: TrainModelSpec, job: JobContext) -> TrainModelResult:
             fitted.history, fitted.metric_name, best.best_epoch))
 
     result = TrainModelResult(metric=metric, best_epoch=best.best_epoch, epochs_run=len(fitted.history),
-                              stopped=_stopped(fitted), target_epoch=best.target_epoch)
+                              stopped=_stopped(fitted), target_epoch=best.target_epoch,
+                              importance=_importance(prepared, fitted, metric))
     result.verdicts = _verdicts(spec, prepared, fitted, metric, best)
     result.metrics = _metrics(fitted, metric, best)
     result.curves = _curves(fitted.history)
-    result.summary = _summary(spec, fitted, metric, best, imbalanced, job.run_id)
+    result.summary = _summary(spec, fitted, metric, best, imbalanced, job.run_id, result.importance)
     result.artifacts = list(job.artifacts)
     result.provenance = Provenance(
         **prepared.provenance_fields(), seeds={"train": fitted.seed, **prepared.seeds},
         packages={name: metadata.version(name) for name in PACKAGES}, device=fitted.device,
         wall_time_s=round(time.perf_counter() - started, 3))
     return result
+
+
+def _importance(prepared: PreparedData, fitted: FitResult, metric: str) -> list[FeatureImportance] | None:
+    import torch
+
+    val = to_tensors(prepared.splits.val, fitted.loaded, fitted.preprocessing, torch.device(fitted.device))
+    rows = permutation_importance(fitted.model, val.inputs, val.raw_targets, fitted.loaded.task, metric,
+                                  fitted.preprocessing, seed=fitted.seed)
+    return None if rows is None else [FeatureImportance(**row) for row in rows]
 
 
 def _check_target(spec: TrainModelSpec, task: str) -> None:
@@ -121,7 +133,7 @@ def _describe(spec: TrainModelSpec) -> str:
 
 
 def _summary(spec: TrainModelSpec, fitted: FitResult, metric: str, best: BestCheckpoint, imbalanced: bool,
-             run_id: str) -> str:
+             run_id: str, importance: list[FeatureImportance] | None) -> str:
     stopped = {"early_stopping": "early stopping", "nan": "loss diverged"}.get(fitted.stopped_reason or "", "budget")
     first = (f"Trained {_describe(spec)} for {len(fitted.history)} epochs ({stopped}; kept epoch {best.best_epoch}): "
              f"validation {metric} {fitted.val_metrics[metric]:.4f}, train {fitted.train_metrics[metric]:.4f}"
@@ -132,4 +144,8 @@ def _summary(spec: TrainModelSpec, fitted: FitResult, metric: str, best: BestChe
         t = spec.target
         second = (f" Target reached: {best.target_value:.4g} at epoch {best.target_epoch}." if best.target_epoch
                   else f" Target {t.metric} {t.value:g} not reached.")
+    if importance:
+        top = importance[0]
+        second += (f" Shuffling {top.feature!r} costs the most validation {metric}: {top.drop:.3f} "
+                   f"[{top.low:.3f}, {top.high:.3f}].")
     return first + second + f" Saved as run {run_id}; next: diagnose_training, tune_hyperparams or evaluate_model."

@@ -43,6 +43,15 @@ class TrainModelSpec(ToolSpec):
         return model_shapes_from_data(raw)
 
 
+class FeatureImportance(BaseModel):
+    """Validation score lost when one input column is shuffled (5 shuffles; t-interval)."""
+
+    feature: str
+    drop: float
+    low: float
+    high: float
+
+
 class TrainModelResult(ToolResult):
     """The trained run: its best epoch, why it stopped, and the metric the verdicts use."""
 
@@ -53,3 +62,5 @@ class TrainModelResult(ToolResult):
     stopped: Literal["budget", "early_stopping", "nan"] | None = Field(
         default=None, description="budget: every epoch ran; early_stopping: patience ran out; nan: diverged.")
     target_epoch: int | None = Field(default=None, description="First epoch that met the target, if any.")
+    importance: list[FeatureImportance] | None = Field(
+        default=None, description="Top 5 columns by permutation importance on validation (none past 100 columns).")

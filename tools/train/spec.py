@@ -42,6 +42,8 @@ class TrainingConfig(BaseModel):
     shuffle: bool = Field(default=True, description="Reshuffle training rows every epoch.")
     normalize_inputs: bool = Field(default=True, description="Standardise features with the TRAINING rows' mean "
                                                              "and standard deviation (never validation's).")
+    log_skewed: bool = Field(default=False, description="log1p heavily skewed non-negative feature columns "
+                                                         "(skewness > 2 in the training rows).")
     normalize_targets: bool = Field(default=True, description="Regression: standardise targets with the training "
                                                               "rows' statistics while training; predictions and "
                                                               "metrics are reported in the original units.")
