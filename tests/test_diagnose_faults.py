@@ -24,7 +24,7 @@ def one_thread():
 
 def diagnose_case(case: Case, workspace) -> object:
     mode = dict(case.mode)
-    if mode["kind"] == "experiment":
+    if mode["kind"] in ("experiment", "script"):
         mode["prove_fix"] = False  # the proof has its own tests; here only the diagnosis counts
     job = JobContext.local(workspace, roots=[FAULTS], seed=0)
     return diagnose_training(DiagnoseTrainingSpec.model_validate({"mode": mode}), job)
@@ -58,3 +58,22 @@ def test_fault_set_covers_the_vocabulary_and_the_three_modes():
     fast_groups = {c.group for c in TUNING if c.fast}
     assert fast_groups == {c.group for c in TUNING}, "the default run needs a case from every group"
     assert {c.half for c in CASES if c.mode["kind"] == "script"} <= {"tune", "heldout"}
+
+
+@pytest.mark.slow
+def test_a_budget_ten_times_larger_never_lowers_the_score(tmp_path):
+    from ml_expert.tools.diagnose.schema import ScriptMode
+
+    larger = min(ScriptMode.model_fields["max_steps"].default * 10, 100_000)
+    lost = []
+    for case in [c for c in TUNING if c.mode["kind"] == "script"]:
+        scores = []
+        for steps in (None, larger):
+            mode = {**case.mode, "prove_fix": False, **({"max_steps": steps} if steps else {})}
+            job = JobContext.local(tmp_path / f"{case.name}-{steps}", roots=[FAULTS], seed=0)
+            result = diagnose_training(DiagnoseTrainingSpec.model_validate({"mode": mode}), job)
+            top = result.diagnoses[0].label if result.diagnoses else None
+            scores.append(top == case.expect if case.expect else result.healthy is True)
+        if scores[0] and not scores[1]:
+            lost.append(case.name)
+    assert lost == [], f"right at the default budget, wrong at {larger} steps: {lost}"

@@ -19,6 +19,9 @@ HIGH_UPDATE_RATIO = 0.1  # DeepDiagnosis flags update/weight above 1e-1
 LITTLE_PROGRESS = 0.5  # late loss above half the first loss: the run is not learning much
 DIVERGED = 1.5  # late loss above 1.5x the first: the loss went up
 MIN_SPIKES = 3
+SWING = 0.03  # AUTOTRAINER: peak-trough pairs 0.03 apart ...
+SWING_SHARE = 0.2  # ... in 20% of epochs
+MIN_EPOCHS_FOR_SWINGS = 8
 
 
 def finite_losses(trace: Trace) -> np.ndarray:
@@ -51,13 +54,13 @@ def spikes(trace: Trace) -> int:
     batches give noisy losses: they are averaged over about SPIKE_ROWS rows first.
     """
     losses = finite_losses(trace)
-    batch = trace.wiring.loss_batch
-    if batch and batch < SPIKE_ROWS and len(losses):
-        width = -(-SPIKE_ROWS // batch)
-        losses = np.convolve(losses, np.ones(width) / width, mode="valid")
     if len(losses) < 2:
         return 0
-    scale = SPIKE_SCALE * float(losses[0])
+    scale = SPIKE_SCALE * max(float(losses[0]), trace.chance_loss or 0.0)
+    batch = trace.wiring.loss_batch
+    if batch and batch < SPIKE_ROWS:
+        width = -(-SPIKE_ROWS // batch)
+        losses = np.convolve(losses, np.ones(width) / width, mode="valid")
     count = 0
     for i in range(1, len(losses)):
         recent = float(np.median(losses[max(0, i - SPIKE_WINDOW):i]))
@@ -153,6 +156,23 @@ def metric_standard_error(trace: Trace, value: float) -> float:
     return math.sqrt(max(value * (1 - value), 0.0) / n)
 
 
+def metric_swings(trace: Trace) -> tuple[str, int, float, np.ndarray] | None:
+    """(series, swings, share of epochs, values) when the train (or else validation) metric swings up and down
+    by SWING or more in SWING_SHARE of the epochs or more."""
+    for name in ("train_metric", "val_metric"):
+        series = np.asarray([v for r in trace.epochs if (v := getattr(r, name)) is not None], dtype=float)
+        if len(series) >= MIN_EPOCHS_FOR_SWINGS:
+            break
+    else:
+        return None
+    if not np.isfinite(series).all():
+        return None
+    steps = np.diff(series)
+    swings = sum(1 for a, b in zip(steps[:-1], steps[1:], strict=True) if a * b < 0 and min(abs(a), abs(b)) >= SWING)
+    share = swings / len(series)
+    return (name, swings, share, series) if share >= SWING_SHARE else None
+
+
 def little_progress(trace: Trace, unknown: bool = False) -> bool:
     """The late loss is above LITTLE_PROGRESS x the first (``unknown`` when there are too few losses)."""
     progress = loss_progress(trace)
@@ -181,6 +201,8 @@ def steps_too_large(trace: Trace) -> tuple[float, str] | None:
     if bounced := rebound(trace):
         return 0.8, f"the loss fell to {bounced[0]:.3g}, then climbed back to {bounced[1]:.3g}"
     if spike_count >= MIN_SPIKES and (large_steps or ratio is None):
+        if progress is not None and progress <= LITTLE_PROGRESS and metric_swings(trace):
+            return None  # a model that learned, whose metric swings: oscillation is what the user sees
         return (0.75 if large_steps else 0.55), f"the loss spiked {spike_count} times"
     if large_steps and (progress is None or progress > LITTLE_PROGRESS):
         return 0.6, "the loss makes little progress"

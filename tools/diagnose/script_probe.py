@@ -44,6 +44,8 @@ ACCURACY_EVERY = 4
 CHECKED_CALLS = 5  # loss calls always checked; after them, sampled steps only
 TRAIN_ROWS_SHARE = 0.9  # a no-grad batch with this share of training rows is a train-metric pass
 ROWS_TESTED = 16  # rows of a no-grad batch hashed to tell which rows it holds
+FUNCTIONAL_ACTIVATIONS = ((torch, "sigmoid", "sigmoid"), (torch, "tanh", "tanh"), (torch, "relu", "relu"),
+                          (F, "relu", "relu"))
 MAX_TRAIN_SCORES = 50_000  # scored training batches kept for the training-only curve
 TRAINING_CHUNKS = 6  # a script without validation passes gets its training curve in this many rows
 VAL_ROWS_KEPT = 20_000  # validation targets and predictions kept for the metric and the proof
@@ -171,6 +173,8 @@ class ScriptProbe:
             self._wrap(owner, "step", self._scheduler_step)
         for name, kind in LOSS_KINDS.items():
             self._wrap(F, name, self._loss(kind, name in loss_checks.LOGITS_LOSSES))
+        for owner, name, kind in FUNCTIONAL_ACTIVATIONS:
+            self._wrap(owner, name, self._functional_activation(kind))
 
     def uninstall(self) -> None:
         for handle in self._handles + self._global_forward_hooks + self._activation_hooks:
@@ -655,7 +659,30 @@ class ScriptProbe:
         self._focus_on_model()
 
     def _named_activations(self) -> dict:
-        return {self.module_names[key]: stats for key, stats in self.activations.items() if key in self.module_names}
+        return {key if isinstance(key, str) else self.module_names[key]: stats for key, stats in self.activations.items()
+                if isinstance(key, str) or key in self.module_names}
+
+    def _functional_activation(self, kind: str):
+        """torch.sigmoid / tanh / relu called in a forward: recorded on sampled steps under "kind@file:line"."""
+        probe = self
+
+        def make(original):
+            def activation(*args, **kwargs):
+                output = original(*args, **kwargs)
+                if probe.sampling and probe.model is not None and torch.is_grad_enabled():
+                    probe._record_functional(kind, output)
+                return output
+            return activation
+
+        return make
+
+    @_guarded
+    def _record_functional(self, kind: str, output) -> None:
+        where = self.where(sys._getframe(2))
+        if where is not None and isinstance(output, torch.Tensor) and output.dim() >= 2:
+            key = f"{kind}@{where.rsplit('/', 1)[-1]}"
+            if key not in self.activations:
+                self.activations[key] = probes.activation_stats(kind, output)
 
     def close_validation_window(self) -> None:
         """A training step after no-grad loss calls ends a validation pass: one row of the curves.

@@ -6,7 +6,14 @@ import math
 
 import numpy as np
 
-from ml_expert.tools.diagnose.measures import finite_losses, fmt, last_epoch_metrics, metric_standard_error
+from ml_expert.tools.diagnose.measures import (
+    SWING,
+    finite_losses,
+    fmt,
+    last_epoch_metrics,
+    metric_standard_error,
+    metric_swings,
+)
 from ml_expert.tools.diagnose.registry import rule
 from ml_expert.tools.diagnose.schema import Diagnosis
 from ml_expert.tools.diagnose.trace import Trace
@@ -14,8 +21,6 @@ from ml_expert.tools.diagnose.trace import Trace
 GAP = 0.05  # the design's guardrail: a train/validation gap over 5 points
 R2_GAP = 0.1
 VAL_LOSS_RISE = 1.25
-SWING = 0.03  # AUTOTRAINER: peak-trough pairs 0.03 apart ...
-SWING_SHARE = 0.2  # ... in 20% of epochs
 MIN_EPOCHS_FOR_SHAPE = 8
 PLATEAU_GAIN = 0.01
 UNDER_FLOOR = 0.05  # metric this far below the simple models' score
@@ -31,15 +36,12 @@ def _series(trace: Trace, name: str) -> np.ndarray:
 
 @rule("oscillation", priority=50)
 def oscillation(trace: Trace) -> Diagnosis | None:
-    series_name = "train_metric" if len(_series(trace, "train_metric")) >= MIN_EPOCHS_FOR_SHAPE else "val_metric"
-    series = _series(trace, series_name)
-    if len(series) < MIN_EPOCHS_FOR_SHAPE or not np.isfinite(series).all():
+    """The metric swings up and down by 3+ points in 20%+ of epochs (``measures.metric_swings``)."""
+    found = metric_swings(trace)
+    if found is None:
         return None
+    series_name, swings, share, series = found
     steps = np.diff(series)
-    swings = sum(1 for a, b in zip(steps[:-1], steps[1:], strict=True) if a * b < 0 and min(abs(a), abs(b)) >= SWING)
-    share = swings / len(series)
-    if share < SWING_SHARE:
-        return None
     return Diagnosis(
         label="oscillation", confidence=0.7, severity="minor",
         message=f"The {series_name.replace('_', ' ')} swings up and down by {SWING:.0%} or more in {share:.0%} of "

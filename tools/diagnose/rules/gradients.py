@@ -12,6 +12,7 @@ from ml_expert.tools.diagnose.measures import (
     first_last_grad_ratio,
     fmt,
     group_lr_spread,
+    last_epoch_metrics,
     learning_poorly,
     loss_progress,
     lr_symptoms,
@@ -31,20 +32,29 @@ GROUP_LR_SPREAD = 20.0  # param groups' LRs this far apart: oversized steps in o
 HUGE_INITIAL_GRAD_RMS = 10.0  # classification losses give per-weight gradients far below 1 at a sane init
 
 
-@rule("saturated_activations", priority=30)
-def saturated_activations(trace: Trace) -> Diagnosis | None:
+def saturation(trace: Trace) -> dict[str, float]:
+    """Per tanh/sigmoid layer: median saturated share over the early samples."""
     per_layer: dict[str, list[float]] = {}
     for sample in trace.samples[:EARLY_SAMPLES * 2]:
         for name, act in sample.activations.items():
             if act.kind in ("tanh", "sigmoid"):
                 per_layer.setdefault(name, []).append(act.saturated_fraction)
-    if not per_layer:
+    return {name: float(np.median(v)) for name, v in per_layer.items()}
+
+
+@rule("saturated_activations", priority=30)
+def saturated_activations(trace: Trace) -> Diagnosis | None:
+    """Half or more of a tanh/sigmoid layer's inputs beyond +-5 over the early samples, while learning poorly."""
+    medians = saturation(trace)
+    if not medians:
         return None
-    medians = {name: float(np.median(v)) for name, v in per_layer.items()}
     worst = max(medians, key=medians.get)
     saturated = [n for n, v in medians.items() if v >= SATURATED_SHARE]
-    if not saturated or not learning_poorly(trace):
-        return None  # saturated units in a model that learns well cost little
+    _, val_metric = last_epoch_metrics(trace)
+    floor = trace.data.simple_model_score
+    generalises_poorly = floor is not None and val_metric is not None and val_metric < floor - 0.05
+    if not saturated or not (learning_poorly(trace) or generalises_poorly):
+        return None  # saturated units in a model that learns and generalises well cost little
     return Diagnosis(
         label="saturated_activations", confidence=0.85, severity="major",
         message=f"{len(saturated)} of {len(medians)} tanh/sigmoid layers are saturated: in {worst!r} "

@@ -26,7 +26,7 @@ from ml_expert.tools.diagnose.measures import (
     weight_layers,
 )
 from ml_expert.tools.diagnose.registry import rule
-from ml_expert.tools.diagnose.rules.gradients import VANISHING_RATIO
+from ml_expert.tools.diagnose.rules.gradients import SATURATED_SHARE, VANISHING_RATIO, saturation
 from ml_expert.tools.diagnose.schema import Diagnosis
 from ml_expert.tools.diagnose.trace import Trace
 
@@ -90,8 +90,9 @@ def lr_too_low(trace: Trace) -> Diagnosis | None:
     progress = loss_progress(trace)
     peak = peak_update_ratio(trace)
     flow = first_last_grad_ratio(trace)
-    if schedule_collapse(trace) is not None or (flow is not None and flow[0] < VANISHING_RATIO):
-        return None  # the scheduler shrank the LR, or gradients vanish: those rules name the cause
+    saturated = any(v >= SATURATED_SHARE for v in saturation(trace).values())
+    if schedule_collapse(trace) is not None or (flow is not None and flow[0] < VANISHING_RATIO) or saturated:
+        return None  # the scheduler shrank the LR, gradients vanish or units saturate: those rules name the cause
     if ratio is None or ratio <= 0 or (peak is not None and peak > HIGH_UPDATE_RATIO / 10):
         return None  # tiny late steps after huge early ones: a collapse, not a small learning rate
     if ratio < LOW_RATIO:
