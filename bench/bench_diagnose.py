@@ -193,6 +193,7 @@ if __name__ == "__main__":
     parser.add_argument("--no-overhead", action="store_true")
     parser.add_argument("--no-proof", action="store_true", help="diagnose only (no re-run of the top fix)")
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--repeats", type=int, default=11, help="overhead: interleaved plain/probed pairs")
     options = parser.parse_args()
     torch.set_num_threads(options.threads)
     if not options.overhead:
@@ -200,4 +201,4 @@ if __name__ == "__main__":
             run_fault_set(half, options.budget_factor, set(options.kinds.split(",")), prove=not options.no_proof)
             print()
     if not options.no_overhead:
-        probe_overhead()
+        probe_overhead(repeats=options.repeats)

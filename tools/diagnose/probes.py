@@ -65,6 +65,19 @@ def layer_groups(model: nn.Module) -> dict[str, list[nn.Parameter]]:
     return groups
 
 
+def constant_weight_groups(model: nn.Module) -> list[str]:
+    """Weight layers whose weight entries are all equal (constant init): their units stay identical."""
+    names = []
+    for name, module in model.named_modules():
+        weight = getattr(module, "weight", None)
+        if isinstance(module, (nn.Linear, nn.modules.conv._ConvNd)) and isinstance(weight, torch.Tensor) \
+                and weight.numel() > 1 and module.weight.shape[0] > 1:
+            w = weight.detach()
+            if bool((w == w.reshape(-1)[0]).all()):
+                names.append(name or type(module).__name__)
+    return names
+
+
 def group_stats(groups: dict[str, list[nn.Parameter]]) -> dict[str, GroupStep]:
     """Gradient norm and RMS of every group, from one batched norm over all gradients."""
     graded = [p for ps in groups.values() for p in ps if p.grad is not None]

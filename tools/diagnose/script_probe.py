@@ -516,9 +516,10 @@ class ScriptProbe:
 
     @_guarded
     def _count_stale(self) -> None:
-        """Gradients still there at backward(): accumulation. Only while no zero_grad() has been seen: a
-        script that calls it cannot accumulate by accident."""
-        if (self.sampling and self.step > 0 and not self.counts["zero_grad"] and self.model is not None
+        """Last step's gradients still there at backward(), with no zero_grad() since that step: they add up.
+        (Gradient accumulation calls zero_grad() after each step, so its backwards never count.)"""
+        if (self.sampling and self.step > 0 and self.counts["zero_grad_at_step"] < self.step
+                and self.model is not None
                 and any(p.grad is not None and bool(p.grad.any()) for p in self.model.parameters())):
             self.stale_grad_backwards += 1
 
@@ -528,6 +529,7 @@ class ScriptProbe:
         def make(original):
             def counted(*args, **kwargs):
                 probe.counts[name] += 1
+                probe.counts[f"{name}_at_step"] = probe.step  # the step count when last called
                 return original(*args, **kwargs)
             return counted
 
@@ -655,6 +657,9 @@ class ScriptProbe:
                                                     self.root_grad_forwards[id(m)]))
         self.groups = probes.layer_groups(self.model)
         self.initial = probes.snapshot(self.groups)
+        constant = probes.constant_weight_groups(self.model)
+        if constant:
+            self.settings["constant_init_layers"] = ",".join(constant)
         self.module_names = {id(m): name or type(m).__name__ for name, m in self.model.named_modules()}
         self._focus_on_model()
 

@@ -11,6 +11,8 @@ from ml_expert.tools.diagnose.measures import (
     finite_losses,
     fmt,
     last_epoch_metrics,
+    learning_poorly,
+    loss_progress,
     metric_standard_error,
     metric_swings,
 )
@@ -93,8 +95,8 @@ def underfitting(trace: Trace) -> Diagnosis | None:
     same rows, with no train/validation gap to speak of."""
     train_metric, val_metric = last_epoch_metrics(trace)
     floor = trace.data.simple_model_score
-    if floor is None or train_metric is None:
-        return None
+    if floor is None or train_metric is None or trace.config.get("constant_init_layers"):
+        return None  # identical units from a constant init: plateau names the cause
     if train_metric >= floor - (0 if val_metric is not None else UNDER_FLOOR):
         return None
     if val_metric is not None and (val_metric >= floor - UNDER_FLOOR or train_metric - val_metric > GAP):
@@ -112,6 +114,20 @@ def underfitting(trace: Trace) -> Diagnosis | None:
 
 @rule("plateau", priority=53)
 def plateau(trace: Trace) -> Diagnosis | None:
+    """The loss fell, then stopped improving at a high level; or it crawls because a constant init made every
+    unit of a layer identical (they get identical gradients and stay identical)."""
+    symmetric = trace.config.get("constant_init_layers")
+    if isinstance(symmetric, str) and symmetric and learning_poorly(trace):
+        first = symmetric.split(",")[0]
+        return Diagnosis(
+            label="plateau", confidence=0.85, severity="major",
+            message=f"Every weight in {symmetric.replace(',', ', ')} starts at the same value: the units of each such "
+                    "layer get identical gradients and stay identical, so the model learns like a one-unit network "
+                    "and the loss stays on a plateau.",
+            evidence={"constant_init_layers": symmetric, "loss_progress": fmt(loss_progress(trace))},
+            where=trace.locations.get("model_forward") or first,
+            fix=f"Initialise {first!r} (and the other layers named) randomly: drop nn.init.constant_ on weights (keep "
+                "it for biases only) and use the layer's default reset_parameters() or Kaiming/Xavier init.")
     losses = finite_losses(trace)
     if len(losses) < 20:
         losses = _series(trace, "train_loss")

@@ -22,16 +22,18 @@ def _at(trace: Trace, *keys: str) -> str | None:
 
 @rule("missing_zero_grad", priority=10)
 def missing_zero_grad(trace: Trace) -> Diagnosis | None:
+    """zero_grad() never (or far too rarely) called, and gradients seen still there at backward() after a step."""
     w = trace.wiring
     # Gradients seen still there at backward() prove the accumulation; a missing call alone could be a
     # hand-written reset (p.grad = None).
-    if w.optimizer_steps < 3 or w.zero_grad_calls > 0 or w.stale_grad_backwards < 1:
+    if w.optimizer_steps < 3 or w.zero_grad_calls * 2 > w.optimizer_steps or w.stale_grad_backwards < 1:
         return None
     return Diagnosis(
         label="missing_zero_grad", confidence=0.95, severity="critical",
-        message=f"zero_grad() was never called in {w.optimizer_steps} optimizer steps: every step applies the sum of "
-                "all gradients so far, so updates grow without bound.",
-        evidence={"optimizer_steps": w.optimizer_steps, "backward_calls": w.backward_calls, "zero_grad_calls": 0,
+        message=f"zero_grad() was called {w.zero_grad_calls} times in {w.optimizer_steps} optimizer steps: every step "
+                "applies the sum of all gradients so far, so updates grow without bound.",
+        evidence={"optimizer_steps": w.optimizer_steps, "backward_calls": w.backward_calls,
+                  "zero_grad_calls": w.zero_grad_calls,
                   "backwards_onto_stale_gradients": w.stale_grad_backwards},
         where=_at(trace, "backward", "step"),
         fix="Call optimizer.zero_grad() once per step, before loss.backward() (or set_to_none=True).",
