@@ -78,6 +78,17 @@ def parse_event(line: bytes) -> WorkerEvent:
         raise MalformedEvent(f"a {raw['type']} event with {problems}") from None
 
 
+def exit_reason(code: int) -> str | None:
+    """None for a clean exit, else how the worker process ended (from its return code)."""
+    if code == 0:
+        return None
+    if code < 0:
+        name = signal.Signals(-code).name
+        verb = "was killed by" if -code in (signal.SIGKILL, signal.SIGTERM) else "crashed with"
+        return f"the worker process {verb} {name}"
+    return f"the worker process exited with code {code}"
+
+
 def worker_environment(workspace: Path) -> dict[str, str]:
     """The server's environment without anything secret-looking, with the compile caches in the workspace."""
     env = {name: value for name, value in os.environ.items() if not SECRET_NAME.search(name)}
@@ -107,13 +118,7 @@ class LocalProcessHandle:
         # inherited the channel can put off for as long as it lives.
         while (code := self._process.returncode) is None:
             await anyio.sleep(EXIT_POLL_S)
-        if code == 0:
-            return None
-        if code < 0:
-            name = signal.Signals(-code).name
-            verb = "was killed by" if -code in (signal.SIGKILL, signal.SIGTERM) else "crashed with"
-            return f"the worker process {verb} {name}"
-        return f"the worker process exited with code {code}"
+        return exit_reason(code)
 
     async def kill(self) -> None:
         # The worker leads its own process group: its children (per-variant profilers, tuning

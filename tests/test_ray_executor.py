@@ -1,0 +1,104 @@
+"""Jobs on a real Ray cluster started by this module (a head and a second node, on 127.0.0.1):
+results and progress as from local workers, cancel within 2 s, killed workers, a lost node."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import anyio
+import pytest
+from mcp import Client
+
+from ml_expert.app import build_server
+from ml_expert.jobs.ray_executor import RayExecutor, wants_cuda
+from tests.fixtures.jobs import COUNT
+from tests.test_server_jobs import pid_alive, wait_until_running
+
+ray = pytest.importorskip("ray")
+pytestmark = [pytest.mark.anyio, pytest.mark.filterwarnings("ignore::mcp.shared.exceptions.MCPDeprecationWarning")]
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    """Two Ray nodes on this machine, once for the module (Ray takes seconds and ~640 MB to start)."""
+    from ray.cluster_utils import Cluster
+
+    cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": 1, "include_dashboard": False})
+    cluster.add_node(num_cpus=1)
+    cluster.wait_for_nodes()
+    try:
+        yield cluster
+    finally:
+        ray.shutdown()
+        cluster.shutdown()
+
+
+@pytest.fixture(scope="module")
+def executor(cluster):
+    return RayExecutor(cluster.address)
+
+
+def make_server(config, executor):
+    return build_server(config, catalog=[COUNT], executor=executor)
+
+
+def parent_pid(pid: int) -> int:
+    with open(f"/proc/{pid}/stat") as stat:
+        return int(stat.read().rpartition(")")[2].split()[1])
+
+
+async def test_a_job_on_ray_answers_like_a_local_one_with_progress(config, executor):
+    updates = []
+
+    async def on_progress(progress, total, message):
+        updates.append((progress, total, message))
+
+    async with Client(make_server(config, executor), mode="legacy") as client:
+        result = await client.call_tool("count", {"spec": {"steps": 4}}, progress_callback=on_progress)
+        assert not result.is_error, result.content
+        answer = result.structured_content
+    assert answer["status"] == "succeeded" and answer["steps_done"] == 4
+    assert answer["pid"] != os.getpid() and answer["provenance"]["packages"]["ml-expert"]
+    [artifact] = answer["artifacts"]
+    assert (config.workspace / "runs" / answer["run_id"] / "count.txt").read_text() == "counted to 4\n"
+    assert artifact["uri"] == f"runs://{answer['run_id']}/artifacts/count.txt"
+    assert [u[0] for u in updates] == [1, 2, 3, 4] and updates[-1] == (4, 4, "step 4/4")
+
+
+async def test_cancel_ends_the_ray_task_and_its_worker_within_two_seconds(config, executor):
+    async with Client(make_server(config, executor), mode="legacy") as client:
+        answer = (await client.call_tool("count", {"spec": {"steps": 200, "step_s": 0.1}, "wait_s": 0})
+                  ).structured_content
+        job = await wait_until_running(client, answer["job_id"], timeout=60)
+        ray_worker = parent_pid(job["pid"])
+        started = time.monotonic()
+        cancelled = (await client.call_tool("cancel_job", {"job_id": job["job_id"]})).structured_content
+        assert cancelled["status"] == "cancelled" and cancelled["progress"]["step"] >= 1
+        while (pid_alive(job["pid"]) or pid_alive(ray_worker)) and time.monotonic() - started < 2:
+            await anyio.sleep(0.02)
+        assert not pid_alive(job["pid"]) and not pid_alive(ray_worker)
+        assert time.monotonic() - started < 2
+
+
+@pytest.mark.parametrize("victim, reason", [
+    pytest.param("job", "the worker process was killed by SIGKILL (on Ray node", marks=pytest.mark.slow),
+    ("ray_worker", "the Ray worker process running this job on node"),
+])
+async def test_a_killed_worker_fails_its_job_with_the_reason_and_the_server_answers(config, executor, victim,
+                                                                                     reason):
+    async with Client(make_server(config, executor), mode="legacy") as client:
+        answer = (await client.call_tool("count", {"spec": {"steps": 200, "step_s": 0.1}, "wait_s": 0})
+                  ).structured_content
+        job = await wait_until_running(client, answer["job_id"], timeout=60)
+        os.kill(job["pid"] if victim == "job" else parent_pid(job["pid"]), signal.SIGKILL)
+        done = (await client.call_tool("wait_job", {"job_id": job["job_id"], "timeout_s": 30})).structured_content
+        assert done["status"] == "failed" and reason in done["error"], done["error"]
+        await client.send_ping()
+        again = await client.call_tool("count", {"spec": {"steps": 1}})
+        assert again.structured_content["status"] == "succeeded"
+
+
+def test_a_gpu_is_asked_for_only_when_a_device_field_says_cuda():
+    assert wants_cuda({"variants": [{"device": "cuda"}]}) and not wants_cuda({"device": "cpu", "name": "cuda"})
