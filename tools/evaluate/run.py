@@ -26,6 +26,11 @@ from ml_expert.tools.evaluate.baselines import baseline_answers
 from ml_expert.tools.evaluate.calibration import reliability
 from ml_expert.tools.evaluate.ledger import lineage_of, open_test_once
 from ml_expert.tools.evaluate.predict import Answers, answer, identity_preprocessing
+from ml_expert.tools.evaluate.robustness import (
+    check_robustness_applies,
+    measure_robustness,
+    robustness_verdict,
+)
 from ml_expert.tools.evaluate.schema import (
     MAX_CLASSES_LISTED,
     MAX_SLICES_LISTED,
@@ -72,6 +77,8 @@ def evaluate_model(spec: EvaluateModelSpec, job: JobContext) -> EvaluateModelRes
     columns = preprocessing.column_order(table.feature_names, field)
     check_slice_features(table.feature_names, spec.slice_features)
     other = _other_run(spec, prepared, job) if spec.compare_run_id is not None else None
+    if spec.robustness is not None:
+        check_robustness_applies(loaded)
     experiment = _recorded_experiment(spec, job) if spec.cv_folds is not None else None
     imbalanced = any(v.check == "class_imbalance" and v.status != "pass" for v in prepared.verdicts)
     metric = headline_metric(table.task, imbalanced)
@@ -139,6 +146,15 @@ def evaluate_model(spec: EvaluateModelSpec, job: JobContext) -> EvaluateModelRes
         job.progress(5, STEPS, f"cross-validating over {spec.cv_folds} folds")
         result.cross_validation = _cross_validate(spec, experiment, prepared, job, metric)
         record["cross_validation"] = result.cross_validation.model_dump()
+
+    if spec.robustness is not None:
+        job.progress(5, STEPS, "adversarial robustness")
+        rows, clean = measure_robustness(loaded, preprocessing.transform(np.asarray(test.X)[:, columns]), y,
+                                         spec.robustness, resamples=spec.bootstrap_resamples,
+                                         confidence=spec.confidence, seed=spec.seed)
+        result.robustness = rows
+        record["robustness"] = [r.model_dump() for r in rows]
+        verdicts.append(robustness_verdict(rows, clean, spec.robustness.max_drop))
 
     result.verdicts = verdicts
     result.metrics = {f"test_{name}": round(value, 6) for name, value in values.items()}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ml_expert.tools.data.spec import DataSpec
 from ml_expert.tools.envelope import ToolResult
@@ -12,6 +12,24 @@ from ml_expert.tools.spec import ToolSpec
 
 MAX_CLASSES_LISTED = 20
 MAX_SLICES_LISTED = 40
+
+
+class RobustnessSpec(BaseModel):
+    """FGSM, PGD and same-size random noise on the test rows, in the model's input space."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    epsilons: list[float] = Field(default=[0.05, 0.1, 0.25], min_length=1, max_length=8,
+                                  description="L-inf radii (standardised units or pixels).")
+    pgd_steps: int = Field(default=10, ge=1, le=200, description="PGD iterations.")
+    max_drop: float = Field(default=0.1, ge=0.0, le=1.0, description="Verdict fails above this accuracy drop.")
+
+    @field_validator("epsilons")
+    @classmethod
+    def _positive(cls, values: list[float]) -> list[float]:
+        if any(not 0 < v <= 100 for v in values):
+            raise ValueError(f"every epsilon must be in (0, 100]; got {values}")
+        return sorted(set(values))
 
 
 class EvaluateModelSpec(ToolSpec):
@@ -33,6 +51,8 @@ class EvaluateModelSpec(ToolSpec):
                                                                         "folds of train+validation.")
     bootstrap_resamples: int = Field(default=1000, ge=100, le=20_000, description="Resamples per interval.")
     confidence: float = Field(default=0.95, gt=0.5, lt=1.0, description="Interval level.")
+    robustness: RobustnessSpec | None = Field(default=None, description="Classification: accuracy under "
+                                                                        "adversarial and random perturbations.")
 
 
 class ClassReport(BaseModel):
@@ -63,6 +83,15 @@ class Comparison(BaseModel):
     verdict: Literal["better", "worse", "not_significant"] = Field(description="Of this run; only on evidence.")
 
 
+class RobustnessRow(BaseModel):
+    epsilon: float
+    attack: Literal["fgsm", "pgd", "noise"]
+    accuracy: float
+    drop: float = Field(description="Clean minus perturbed accuracy; low/high: its interval.")
+    low: float
+    high: float
+
+
 class CrossValidation(BaseModel):
     folds: list[float] = Field(description="The headline metric of each fold's validation rows.")
     mean: float
@@ -83,3 +112,4 @@ class EvaluateModelResult(ToolResult):
     slices: list[SliceReport] = Field(default_factory=list)
     comparisons: list[Comparison] = Field(default_factory=list, description="Baselines, then compare_run_id.")
     cross_validation: CrossValidation | None = None
+    robustness: list[RobustnessRow] | None = None
