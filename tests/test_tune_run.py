@@ -58,7 +58,10 @@ def test_search_prunes_bad_trials_confirms_the_best_and_saves_it_as_a_run(tmp_pa
     assert result.confirmed_ci_low <= result.confirmed_value <= result.confirmed_ci_high
     checks = {v.check: v for v in result.verdicts}
     assert checks["test_split_sealed"].status == "pass" and job.records.test_openings == []
-    assert {"train_val_gap", "best_beats_base", "trials_completed"} <= set(checks)
+    assert {"train_val_gap", "best_beats_base", "trials_completed", "confirmation_cost"} <= set(checks)
+    cost = checks["confirmation_cost"].evidence
+    assert cost["trainings"] == result.confirm_trainings and cost["search_seconds"] > 0
+    assert cost["ratio"] == pytest.approx(cost["confirm_seconds"] / cost["search_seconds"], abs=1e-3)
 
     progress = [e["message"] for e in events]
     assert any(m.startswith("12/12 trials finished, best ") for m in progress)
@@ -289,3 +292,14 @@ def test_dead_relu_units_stop_a_trial():
     with pytest.raises(StopFit, match="unhealthy: 8 of 8 rectifier units are dead"):
         health.on_epoch_end(state)
     health.on_fit_end(state)
+
+
+def test_a_confirmation_that_dwarfs_the_search_is_flagged():
+    from ml_expert.tools.tune.run import _confirm_cost_verdict
+
+    spec = TuneHyperparamsSpec.model_validate({"base": BASE, "space": {"training.lr": LR}})
+    result = TuneHyperparamsResult(confirm_trainings=10, confirm_estimate_s=500.0)
+    slow = _confirm_cost_verdict(spec, result, confirm_s=540.0, searched_s=21.0)
+    assert slow.status == "warn" and "26x the 21 s search" in slow.message and "estimated at 500 s" in slow.message
+    assert "significance_seeds" in slow.fix
+    assert _confirm_cost_verdict(spec, result, confirm_s=20.0, searched_s=21.0).status == "pass"

@@ -71,6 +71,7 @@ log = logging.getLogger(__name__)
 GAP_LIMIT = 0.05  # train minus validation metric above this (5 points of accuracy or r2) is overfitting
 BOUNDARY_SHARE = 0.02  # a best value this close to a range end suggests the range is too narrow
 MODEL_CHECKPOINT = "model.pt"
+CONFIRM_SHARE_LIMIT = 3.0  # confirming the best may cost up to this multiple of the search before it warns
 
 
 def tune_hyperparams(spec: TuneHyperparamsSpec, job: JobContext) -> TuneHyperparamsResult:
@@ -118,6 +119,7 @@ def tune_hyperparams(spec: TuneHyperparamsSpec, job: JobContext) -> TuneHyperpar
         confirm_s = time.perf_counter() - confirm_started
         result.best_run_id = job.run_id
         verdicts += [_gap_verdict(fitted, objectives[0]), _significance_verdict(result.significance),
+                     _confirm_cost_verdict(spec, result, confirm_s, searched_s),
                      *_boundary_verdicts(spec, result.best_params)]
         base_trial = trials[before] if enqueued and len(trials) > before else None
         base_value = base_trial.values[0] if base_trial and base_trial.state.name == "COMPLETE" else None
@@ -328,6 +330,27 @@ def _gap_verdict(fitted: FitResult, objective: Objective) -> Verdict:
                            "0 to 0.5) or search fewer training.epochs.")
     return Verdict(check="train_val_gap", status="pass", evidence=evidence,
                    message=f"The best model's train/validation {name} gap is {gap:.3f} (limit {GAP_LIMIT}).")
+
+
+def _confirm_cost_verdict(spec: TuneHyperparamsSpec, result: TuneHyperparamsResult, confirm_s: float,
+                          searched_s: float) -> Verdict:
+    """What confirming the best cost against the search; a warning when it dwarfs it."""
+    ratio = confirm_s / searched_s if searched_s > 0 else 0.0
+    evidence = {"confirm_seconds": round(confirm_s, 2), "search_seconds": round(searched_s, 2),
+                "ratio": round(ratio, 3), "trainings": result.confirm_trainings,
+                "estimated_seconds": result.confirm_estimate_s, "significance_seeds": spec.significance_seeds}
+    stated = (f", estimated at {result.confirm_estimate_s:.0f} s before it started"
+              if result.confirm_estimate_s is not None else "")
+    numbers = (f"confirming the best took {confirm_s:.0f} s for {result.confirm_trainings} full trainings"
+               f"{stated}, {ratio:.2g}x the {searched_s:.0f} s search")
+    if ratio <= CONFIRM_SHARE_LIMIT:
+        return Verdict(check="confirmation_cost", status="pass", evidence=evidence, message=numbers[0].upper()
+                       + numbers[1:] + ".")
+    return Verdict(check="confirmation_cost", status="warn", evidence=evidence,
+                   message=numbers[0].upper() + numbers[1:] + ": the check cost more than the search itself.",
+                   fix="Lower significance_seeds (3 pairs still test), or give the search more trials or "
+                       "n_workers so confirming is a smaller share of the call; the estimate is in the progress "
+                       "message before it starts.")
 
 
 def _significance_verdict(significance: Significance) -> Verdict:
