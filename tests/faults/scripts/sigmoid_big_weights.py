@@ -1,7 +1,7 @@
-"""Wine classifier with sigmoid hidden units and a normal weight initialisation."""
+"""Digits classifier with sigmoid hidden units and a normal weight initialisation."""
 
 import torch
-from sklearn.datasets import load_wine
+from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 from torch import nn
@@ -10,9 +10,9 @@ from torch import nn
 class SigmoidNet(nn.Module):
     def __init__(self):
         super().__init__()
-        self.hidden1 = nn.Linear(13, 64)
+        self.hidden1 = nn.Linear(64, 64)
         self.hidden2 = nn.Linear(64, 64)
-        self.out = nn.Linear(64, 3)
+        self.out = nn.Linear(64, 10)
         for layer in (self.hidden1, self.hidden2):
             nn.init.normal_(layer.weight, mean=0.0, std=8.0)
             nn.init.normal_(layer.bias, mean=0.0, std=8.0)
@@ -24,25 +24,25 @@ class SigmoidNet(nn.Module):
 
 
 torch.manual_seed(6)
-X, y = load_wine(return_X_y=True)
-X_train, X_val, y_train, y_val = train_test_split(X, y, test_size=0.3, random_state=6, stratify=y)
+X, y = load_digits(return_X_y=True)
+X_train, X_val, y_train, y_val = train_test_split(X, y, test_size=0.2, random_state=6, stratify=y)
 scaler = StandardScaler().fit(X_train)
 X_train = torch.tensor(scaler.transform(X_train), dtype=torch.float32)
 X_val = torch.tensor(scaler.transform(X_val), dtype=torch.float32)
 y_train, y_val = torch.tensor(y_train), torch.tensor(y_val)
 
 model = SigmoidNet()
-optimizer = torch.optim.SGD(model.parameters(), lr=0.05)
+optimizer = torch.optim.SGD(model.parameters(), lr=0.5, momentum=0.9)
 criterion = nn.CrossEntropyLoss()
-for epoch in range(30):
+for epoch in range(10):
     perm = torch.randperm(len(X_train))
-    for i in range(0, len(perm), 16):
-        idx = perm[i:i + 16]
+    for i in range(0, len(perm), 32):
+        idx = perm[i:i + 32]
         optimizer.zero_grad()
         loss = criterion(model(X_train[idx]), y_train[idx])
         loss.backward()
         optimizer.step()
-    if epoch % 5 == 4:
+    if epoch % 2 == 1:
         with torch.no_grad():
             logits = model(X_val)
         print(f"epoch {epoch + 1}: val loss {criterion(logits, y_val).item():.3f} "
