@@ -52,6 +52,12 @@ def main(argv: list[str] | None = None) -> None:
                        help="HTTP: seconds without a request before a session is closed (default: %(default)s).")
     serve.add_argument("--max-sessions", type=positive_int, default=MAX_SESSIONS,
                        help="HTTP: open sessions at most; more are refused with 503 (default: %(default)s).")
+    serve.add_argument("--executor", choices=["local", "ray"], default="local",
+                       help="Where jobs run: worker processes on this machine, or tasks on a Ray cluster "
+                            "(the workspace must then be a shared folder; see README 'On a cluster').")
+    serve.add_argument("--ray-address", metavar="HOST:PORT",
+                       help="With --executor ray: the cluster's head (default: a local Ray instance sized to "
+                            "this machine).")
     demo = commands.add_parser("demo", help="Run the tools on bundled data through a real MCP client session.")
     demo.add_argument("--workspace", type=Path, default=Path("demo-workspace"),
                       help="Where the demo's runs and report go (default: %(default)s).")
@@ -135,8 +141,9 @@ def _serve(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     config = ServerConfig(workspace=args.workspace, roots=tuple(args.roots), workers=args.workers,
                           job_time_limit_s=args.job_time_limit, default_wait_s=args.wait, tracking=args.tracking,
                           job_memory_limit_bytes=args.job_memory_limit)
+    executor = _executor(parser, args)
     if args.http is None:
-        build_server(config).run()
+        build_server(config, executor=executor).run()
         return
     host, _, port = args.http.rpartition(":")
     if not host or not port.isdigit():
@@ -153,9 +160,24 @@ def _serve(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
         parser.error("the bearer token must be at least 16 characters long")
     from ml_expert.http import serve_http
 
-    server = build_server(config, auth_token=token, public_url=f"http://{host}:{port}")
+    server = build_server(config, executor=executor, auth_token=token, public_url=f"http://{host}:{port}")
     serve_http(server, host, int(port), args.allowed_host, args.allowed_origin,
                session_idle_timeout_s=args.session_idle_timeout, max_sessions=args.max_sessions)
+
+
+def _executor(parser: argparse.ArgumentParser, args: argparse.Namespace):
+    """None for local worker processes (the server's default), else a Ray executor, connected now so a
+    wrong address is an error at start-up."""
+    if args.executor == "local":
+        if args.ray_address is not None:
+            parser.error("--ray-address needs --executor ray")
+        return None
+    from ml_expert.jobs.ray_executor import RayExecutor, RayUnavailable
+
+    try:
+        return RayExecutor(args.ray_address)
+    except RayUnavailable as error:
+        parser.error(str(error))
 
 
 def _read_token_file(parser: argparse.ArgumentParser, path: Path) -> str:

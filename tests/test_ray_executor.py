@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import time
 
 import anyio
 import pytest
 from mcp import Client
+from mcp.client.stdio import StdioServerParameters
 
 from ml_expert.app import build_server
 from ml_expert.jobs.ray_executor import RayExecutor, wants_cuda
@@ -102,3 +105,27 @@ async def test_a_killed_worker_fails_its_job_with_the_reason_and_the_server_answ
 
 def test_a_gpu_is_asked_for_only_when_a_device_field_says_cuda():
     assert wants_cuda({"variants": [{"device": "cuda"}]}) and not wants_cuda({"device": "cpu", "name": "cuda"})
+
+
+@pytest.mark.slow  # a server process that connects to the cluster, then a Ray worker that loads the data
+async def test_ml_expert_serve_on_the_cluster_runs_an_ml_tool_over_a_clean_stdio(tmp_path, cluster):
+    params = StdioServerParameters(
+        command=sys.executable,
+        args=["-m", "ml_expert", "serve", "--workspace", str(tmp_path / "ws"), "--tracking", "none",
+              "--workers", "1", "--executor", "ray", "--ray-address", cluster.address])
+    async with Client(params, mode="legacy") as client:  # any stray line on stdout breaks the protocol
+        result = await client.call_tool("audit_data", {"spec": {"data": {"source": {"kind": "bundled",
+                                                                                      "name": "iris"}}}})
+        assert not result.is_error, result.content
+        answer = result.structured_content
+        assert answer["status"] == "succeeded" and answer["provenance"]["dataset_version"].startswith("ds-")
+        assert (tmp_path / "ws" / "runs" / answer["run_id"] / "job.log").is_file()
+
+
+def test_serve_refuses_an_unreachable_cluster_and_a_stray_ray_address():
+    base = [sys.executable, "-m", "ml_expert", "serve"]
+    for extra, message in [(["--executor", "ray", "--ray-address", "127.0.0.1:1"],
+                            "cannot reach the Ray cluster at 127.0.0.1:1"),
+                           (["--ray-address", "127.0.0.1:1"], "--ray-address needs --executor ray")]:
+        done = subprocess.run([*base, *extra], capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+        assert done.returncode == 2 and message in done.stderr and done.stdout == ""

@@ -39,6 +39,7 @@ from ml_expert.jobs.manager import CHANNEL_DRAIN_S
 from ml_expert.jobs.request import WorkerEvent, WorkerRequest
 
 READ_CHUNK = 1 << 16
+CONNECT_TIMEOUT_S = 5.0
 
 
 class RayUnavailable(RuntimeError):
@@ -176,6 +177,18 @@ class RayJobHandle:
         """Nothing to close: the stream ends with its task."""
 
 
+def _check_reachable(address: str) -> None:
+    """Refuse a HOST:PORT nobody listens on: ray.init would retry it for minutes."""
+    host, _, port = address.rpartition(":")
+    if not host or not port.isdigit():
+        raise RayUnavailable(f"--ray-address must be the head's HOST:PORT (ray start --head prints it); got {address!r}")
+    try:
+        socket.create_connection((host, int(port)), timeout=CONNECT_TIMEOUT_S).close()
+    except OSError as error:
+        raise RayUnavailable(f"cannot reach the Ray cluster at {address}: {error}; start its head with "
+                             f"`ray start --head --port {port}`, or give its address") from error
+
+
 class RayExecutor:
     """Jobs as tasks on a Ray cluster (``address``), or on a local Ray instance sized to this machine."""
 
@@ -186,6 +199,8 @@ class RayExecutor:
             raise RayUnavailable("--executor ray needs the ray package: pip install 'ml-expert-mcp[ray]'") from error
         self._ray = ray
         if not ray.is_initialized():
+            if address:
+                _check_reachable(address)
             options: dict[str, Any] = {"address": address} if address else {"num_cpus": os.cpu_count()}
             try:
                 # log_to_driver=False: task output must never reach this process's stdout (the protocol).
