@@ -9,7 +9,6 @@ X, y = make_classification(n_samples=3000, n_features=10, n_informative=6, n_cla
                            random_state=90)
 rng = np.random.default_rng(90)
 month = np.sort(rng.integers(0, 6, len(X)))
-# sensors age: readings drift upwards month by month
 X = X + month[:, None] * np.linspace(0.5, 2.0, 10)
 train, val = month < 2, month >= 5
 mean, std = X[train].mean(0), X[train].std(0)
