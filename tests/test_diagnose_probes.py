@@ -227,3 +227,40 @@ def test_torch_func_training_runs_under_the_probes():
 
     trace = probed(loop)
     assert diagnose(trace) == [] and trace.crash is None
+
+
+def test_zero_grad_called_once_before_the_loop_is_missing_zero_grad():
+    X, y = _data()
+
+    def loop():
+        model = nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 3))
+        opt = torch.optim.SGD(model.parameters(), lr=0.01)
+        opt.zero_grad()
+        for step in range(30):
+            i = (step * 32) % 256
+            F.cross_entropy(model(X[i:i + 32]), y[i:i + 32]).backward()
+            opt.step()
+
+    trace = probed(loop)
+    assert trace.wiring.zero_grad_calls == 1 and trace.wiring.stale_grad_backwards > 0
+    assert diagnose(trace)[0].label == "missing_zero_grad"
+
+
+def test_a_constant_init_is_named_as_the_plateaus_cause():
+    X, y = _data()
+
+    def loop():
+        model = nn.Sequential(nn.Linear(8, 16), nn.Tanh(), nn.Linear(16, 3))
+        for layer in (model[0], model[2]):
+            nn.init.constant_(layer.weight, 0.05)
+        opt = torch.optim.SGD(model.parameters(), lr=0.01)
+        for step in range(40):
+            i = (step * 32) % 256
+            opt.zero_grad()
+            F.cross_entropy(model(X[i:i + 32]), y[i:i + 32]).backward()
+            opt.step()
+
+    trace = probed(loop)
+    assert trace.config["constant_init_layers"] == "0,2"
+    top = diagnose(trace)[0]
+    assert top.label == "plateau" and "nn.init.constant_" in top.fix

@@ -660,6 +660,13 @@ class ScriptProbe:
         constant = probes.constant_weight_groups(self.model)
         if constant:
             self.settings["constant_init_layers"] = ",".join(constant)
+        recurrent = [m for m in self.model.modules() if isinstance(m, nn.RNNBase)]
+        inputs = self.last_root_input
+        if recurrent and inputs is not None and inputs.dim() >= 2:
+            self.settings["recurrent"] = type(recurrent[0]).__name__ + (
+                "" if getattr(recurrent[0], "nonlinearity", "tanh") == "tanh" else "_" + recurrent[0].nonlinearity)
+            self.settings["sequence_length"] = int(inputs.shape[1] if recurrent[0].batch_first or inputs.dim() == 2
+                                                   else inputs.shape[0])
         self.module_names = {id(m): name or type(m).__name__ for name, m in self.model.named_modules()}
         self._focus_on_model()
 

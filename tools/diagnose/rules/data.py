@@ -15,6 +15,7 @@ from ml_expert.tools.diagnose.registry import rule
 from ml_expert.tools.diagnose.schema import Diagnosis
 from ml_expert.tools.diagnose.trace import InputStats, Trace
 
+LEAK_LIFT = 0.5  # a leak lifts the model's metric at least half way from chance to 1
 OVERLAP_SHARE = 0.05  # deepchecks fails above 5% of evaluation rows also in train
 INPUT_SCALE = 10.0  # typical |x| beyond this: far outside [-1, 1]
 FEATURE_SCALE_RATIO = 1000.0
@@ -31,8 +32,14 @@ def _where(trace: Trace, key: str, default: str) -> str:
 
 @rule("label_leak_feature", priority=20)
 def label_leak_feature(trace: Trace) -> Diagnosis | None:
+    """One input feature alone predicts the target almost perfectly, and the model's score shows it (a model
+    stuck near chance is not inflated by a leak: something else is wrong)."""
     d = trace.data
     if not d.leak_suspect or d.leak_score is None or d.leak_score < 0.98:
+        return None
+    train_metric, val_metric = last_epoch_metrics(trace)
+    metric = val_metric if val_metric is not None else train_metric
+    if metric is not None and d.chance_score is not None and metric < d.chance_score + LEAK_LIFT * (1 - d.chance_score):
         return None
     return Diagnosis(
         label="label_leak_feature", confidence=0.9 if d.leak_score >= 0.999 else 0.7, severity="critical",

@@ -28,7 +28,10 @@ DEAD_SHARE = 0.7  # AUTOTRAINER / DeepDiagnosis: 70% of a ReLU layer
 MOSTLY_ZERO = 0.9  # a ReLU layer whose outputs are 0 for this share of rows counts as dead too (when learning poorly)
 SATURATED_SHARE = 0.5  # DeepDiagnosis: half the pre-activations beyond +-5
 INIT_LOSS_FACTOR = 2.5  # loss at step 0 above this many times ln(C)
+LONG_SEQUENCE = 40  # time steps beyond which a plain RNN's gradient through time fades
+NEAR_CHANCE = 0.1  # metric within this of chance
 GROUP_LR_SPREAD = 20.0  # param groups' LRs this far apart: oversized steps in one group (bad_update_ratio)
+HUGE_LOSS_RATIO = 1e3  # regression: an initial loss this many times the targets' second moment
 HUGE_INITIAL_GRAD_RMS = 10.0  # classification losses give per-weight gradients far below 1 at a sane init
 
 
@@ -99,9 +102,18 @@ def exploding_gradients(trace: Trace) -> Diagnosis | None:
 
 
 def _initial_grad_rms(trace: Trace) -> float | None:
-    """Median gradient RMS over weight layers at step 0, before any update (so no learning rate is to blame)."""
-    if trace.task != "classification" or not trace.samples or trace.samples[0].step != 0:
+    """Median gradient RMS over weight layers at step 0, before any update (so no learning rate is to blame).
+
+    For regression only when the initial loss dwarfs the targets' own scale: large targets give large
+    gradients without anything exploding."""
+    if not trace.samples or trace.samples[0].step != 0 or trace.task is None:
         return None
+    if trace.task == "regression":
+        w = trace.wiring
+        scale = math.hypot(w.target_std or 0.0, w.target_abs_mean or 0.0)  # root of the targets' second moment
+        first = trace.losses[0] if trace.losses else math.nan
+        if not (math.isfinite(first) and first > 0 and math.sqrt(first / HUGE_LOSS_RATIO) > max(scale, 1e-6)):
+            return None
     layers = set(weight_layers(trace))
     values = [g.grad_rms for n, g in trace.samples[0].groups.items() if n in layers and g.grad_rms is not None]
     return float(np.median(values)) if values else None
@@ -121,8 +133,12 @@ def _huge_from_the_start(trace: Trace, initial: float) -> Diagnosis:
 
 @rule("vanishing_gradients", priority=33)
 def vanishing_gradients(trace: Trace) -> Diagnosis | None:
+    """First-layer gradients 1000x smaller than the last layer's while learning poorly; or a plain tanh RNN
+    over long sequences stuck near chance while simple models find the signal (vanishing through time)."""
     flow = first_last_grad_ratio(trace)
-    if flow is None or flow[0] >= VANISHING_RATIO or not learning_poorly(trace):
+    if flow is None:
+        return _vanishing_through_time(trace)
+    if flow[0] >= VANISHING_RATIO or not learning_poorly(trace):
         return None
     ratio, first, last = flow
     return Diagnosis(
@@ -135,6 +151,27 @@ def vanishing_gradients(trace: Trace) -> Diagnosis | None:
         fix="Use ReLU-family activations instead of sigmoid/tanh between layers, add normalisation (BatchNorm or "
             "LayerNorm) or residual connections, and Kaiming initialisation.",
         patch={"surgery.relu_activations": True})
+
+
+def _vanishing_through_time(trace: Trace) -> Diagnosis | None:
+    length = trace.config.get("sequence_length")
+    d = trace.data
+    train_metric, val_metric = last_epoch_metrics(trace)
+    metric = val_metric if val_metric is not None else train_metric
+    if (trace.config.get("recurrent") != "RNN" or not isinstance(length, int) or length < LONG_SEQUENCE
+            or metric is None or d.chance_score is None or d.simple_model_score is None
+            or metric > d.chance_score + NEAR_CHANCE or d.simple_model_score < d.chance_score + 2 * NEAR_CHANCE):
+        return None
+    return Diagnosis(
+        label="vanishing_gradients", confidence=0.75, severity="critical",
+        message=f"A plain tanh RNN over sequences of {length} steps stays near chance ({metric:.3f}) while simple "
+                f"models reach {d.simple_model_score:.3f} on the same rows: the gradient from the loss fades over the "
+                "time steps, so early inputs never shape the weights.",
+        evidence={"sequence_length": length, "metric": fmt(metric), "simple_model_score": fmt(d.simple_model_score),
+                  "chance": fmt(d.chance_score)},
+        where=trace.locations.get("model_forward") or next((g.name for g in trace.groups if g.kind == "RNN"), None),
+        fix="Use nn.LSTM or nn.GRU (gated, they keep gradients over long spans), shorten the sequences, or feed the "
+            "informative steps last; clip gradients while tuning.")
 
 
 @rule("dying_relu", priority=31)

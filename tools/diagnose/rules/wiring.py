@@ -13,6 +13,8 @@ from ml_expert.tools.diagnose.trace import Trace
 MODE_SHARE = 0.5  # share of forwards in the wrong mode that makes it a habit, not a one-off
 BACKWARDS_PER_STEP = 32  # more backward() calls than this per optimizer.step(): not gradient accumulation
 NO_GRADIENT_SHARE = 0.05  # parameters in the optimizer that never get a gradient, as a share of all
+FROZEN_SHARE = 0.1  # frozen parameters, as a share of all
+EMBEDDINGS = ("Embedding", "EmbeddingBag")
 BATCH_OF_ONE_SHARE = 0.2  # training batches of one through batch-norm
 
 
@@ -60,12 +62,14 @@ def params_missing_from_optimizer(trace: Trace) -> Diagnosis | None:
 
 @rule("frozen_parameters", priority=12)
 def frozen_parameters(trace: Trace) -> Diagnosis | None:
+    """Layers with requires_grad=False that never changed: a tenth of the parameters or more, or an embedding
+    (a frozen embedding keeps its random initial vectors unless weights were loaded into it)."""
     frozen = [g for g in trace.groups if not g.trainable and g.changed is False]
     if not frozen or not trace.groups:
         return None
     total = sum(g.n_params for g in trace.groups)
     share = sum(g.n_params for g in frozen) / max(total, 1)
-    if share < 0.1:
+    if share < FROZEN_SHARE and not any(g.kind in EMBEDDINGS for g in frozen):
         return None
     train_metric, _ = last_epoch_metrics(trace)
     floor = trace.data.simple_model_score
