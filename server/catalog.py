@@ -4,10 +4,12 @@ worker, given as an import string so listing tools never imports torch."""
 from __future__ import annotations
 
 from ml_expert.tool_entry import ToolEntry
+from ml_expert.tools.ablate.schema import AblateExperimentResult, AblateExperimentSpec
 from ml_expert.tools.architecture.schema import ImplementArchitectureResult, ImplementArchitectureSpec
 from ml_expert.tools.audit.schema import AuditDataResult, AuditDataSpec
 from ml_expert.tools.diagnose.schema import DiagnoseTrainingResult, DiagnoseTrainingSpec
 from ml_expert.tools.drift.schema import CheckDriftResult, CheckDriftSpec
+from ml_expert.tools.ensemble.schema import BuildEnsembleResult, BuildEnsembleSpec
 from ml_expert.tools.evaluate.schema import EvaluateModelResult, EvaluateModelSpec
 from ml_expert.tools.export.schema import ExportModelResult, ExportModelSpec
 from ml_expert.tools.profile.schema import ProfileInferenceResult, ProfileInferenceSpec
@@ -123,5 +125,27 @@ CATALOG: list[ToolEntry] = [
         spec_model=CheckDriftSpec,
         result_model=CheckDriftResult,
         function="ml_expert.tools.drift.run:check_drift",
+    ),
+    ToolEntry(
+        name="ablate_experiment",
+        title="Ablation study",
+        description=(
+            "Train a base experiment and each ablation (overrides, settings reset, a feature group removed) "
+            "over paired seeds on the same splits; rank components by effect with paired-test intervals."
+        ),
+        spec_model=AblateExperimentSpec,
+        result_model=AblateExperimentResult,
+        function="ml_expert.tools.ablate.run:ablate_experiment",
+    ),
+    ToolEntry(
+        name="build_ensemble",
+        title="Build an ensemble",
+        description=(
+            "Combine trained runs by averaging, voting or stacking (meta-learner on out-of-fold training rows); "
+            "paired test against the best member on validation; saved as a run evaluate/export accept."
+        ),
+        spec_model=BuildEnsembleSpec,
+        result_model=BuildEnsembleResult,
+        function="ml_expert.tools.ensemble.run:build_ensemble",
     ),
 ]

@@ -85,7 +85,7 @@ def test_a_stacked_ensemble_beats_its_best_member_and_never_fits_on_validation_r
     loaded = load_run(job.run_id, JobContext.local(root, roots=[root]))
     assert (job.run_dir / "model_code.py").is_file()
     with torch.no_grad():
-        values = loaded.module(torch.as_tensor(np.asarray(splits.val.X))).numpy().ravel()
+        values = loaded.module(torch.tensor(np.asarray(splits.val.X))).numpy().ravel()
     from ml_expert.tools.train.metrics import regression_metrics
 
     assert regression_metrics(np.asarray(splits.val.y), values)["r2"] == pytest.approx(result.value, abs=1e-4)

@@ -39,6 +39,8 @@ QUICK = {
                                          "base": {"training": {"epochs": 2}}},
     "train_model.csv_classifier.json": {"training": {"epochs": 3}},
     "evaluate_model.test_split.json": {"bootstrap_resamples": 100, "baselines": False},
+    "ablate_experiment.components.json": {"seeds": 2, "base": {"training": {"epochs": 2}}},
+    "build_ensemble.stacked_runs.json": {"folds": 2, "bootstrap_resamples": 100},
 }
 
 
@@ -89,6 +91,8 @@ def runs(workspace):
                 "overfit_steps": 5, "measure_latency": False})
         if kind == "train_model":
             return ran("train_model", QUICK_TRAINING)
+        if kind == "second-train_model":  # an ensemble's other member: another width and seed
+            return ran("train_model", merged(QUICK_TRAINING, {"model": {"width": 16}, "seed": 1}))
         if kind == "evaluated-train_model":
             trained = ran("train_model", QUICK_TRAINING)
             ran("evaluate_model", {"run_id": trained, "bootstrap_resamples": 100, "baselines": False})

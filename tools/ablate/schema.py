@@ -37,7 +37,7 @@ class AblateExperimentSpec(ToolSpec):
     """Train the base and each ablation over the same seeds and splits; rank the components by effect."""
 
     base: ExperimentSpec = Field(description="The experiment every ablation changes one part of.")
-    ablations: list[Ablation] = Field(min_length=1, max_length=12)
+    ablations: list[Ablation] = Field(min_length=1, max_length=12, description="Each removes one component.")
     seeds: int = Field(default=3, ge=2, le=10, description="Seeds per variant (seed, seed+1, ...), paired.")
     confidence: float = Field(default=0.95, gt=0.5, lt=1.0, description="Interval level.")
 

@@ -23,8 +23,8 @@ class BuildEnsembleSpec(ToolSpec):
                                      "training rows; average: mean probability or value; vote: majority class.")
     folds: int = Field(default=5, ge=2, le=10, description="stack: folds of the training rows for the "
                                                            "out-of-fold outputs (each member retrained per fold).")
-    bootstrap_resamples: int = Field(default=1000, ge=100, le=20_000)
-    confidence: float = Field(default=0.95, gt=0.5, lt=1.0)
+    bootstrap_resamples: int = Field(default=1000, ge=100, le=20_000, description="For the paired test.")
+    confidence: float = Field(default=0.95, gt=0.5, lt=1.0, description="Interval level.")
 
     @model_validator(mode="after")
     def _distinct(self) -> BuildEnsembleSpec:
