@@ -10,7 +10,8 @@ from ml_expert.catalog import CATALOG
 from ml_expert.prompts_loader import _prompt, load_prompts
 
 pytestmark = pytest.mark.anyio
-WORKFLOWS = {"implement_architecture", "debug_training", "tune", "latency_budget", "ship_model"}
+WORKFLOWS = {"implement_architecture", "debug_training", "tune", "latency_budget", "ship_model",
+             "ablation_and_ensembles"}
 
 
 @pytest.mark.parametrize("mode", ["legacy", "auto"])
@@ -35,7 +36,7 @@ async def test_a_missing_required_argument_is_refused(config):
 def test_every_prompt_names_only_tools_the_server_has():
     server_tools = {entry.name for entry in CATALOG} | {"get_job", "wait_job", "cancel_job", "list_jobs",
                                                           "list_runs", "get_run"}
-    tool_like = re.compile(r"`([a-z]+_(?:data|architecture|training|hyperparams|inference|jobs?|runs?))`")
+    tool_like = re.compile(r"`([a-z]+_(?:data|architecture|training|hyperparams|inference|jobs?|runs?|model|experiment|ensemble))`")
     for prompt in load_prompts():
         named = set(tool_like.findall(prompt.fn(**{a.name: "x" for a in prompt.arguments})))
         assert named and named <= server_tools, (prompt.name, named - server_tools)
