@@ -129,3 +129,28 @@ def test_serve_refuses_an_unreachable_cluster_and_a_stray_ray_address():
                            (["--ray-address", "127.0.0.1:1"], "--ray-address needs --executor ray")]:
         done = subprocess.run([*base, *extra], capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
         assert done.returncode == 2 and message in done.stderr and done.stdout == ""
+
+
+@pytest.mark.slow  # a tune job and a trial worker, each loading torch and the data in a fresh Ray worker
+async def test_tune_trial_workers_run_as_ray_tasks_on_another_node(config, executor):
+    import re
+
+    from ml_expert.catalog import CATALOG
+
+    spec = {"base": {"model": {"kind": "builtin", "family": "mlp", "width": 8},
+                     "data": {"source": {"kind": "bundled", "name": "iris"}},
+                     "training": {"epochs": 20, "batch_size": 32}},
+            "space": {"training.lr": {"type": "float", "low": 1e-3, "high": 0.1, "log": True}},
+            "n_trials": 8, "n_workers": 2, "pruner": "none", "significance_seeds": 0}
+    async with Client(build_server(config, catalog=CATALOG, executor=executor), mode="legacy") as client:
+        result = await client.call_tool("tune_hyperparams", {"spec": spec, "wait_s": 600})
+        assert not result.is_error, result.content
+        answer = result.structured_content
+    assert answer["counts"]["total"] == 8 and answer["counts"]["running"] == 0
+    run = config.workspace / "runs" / answer["run_id"]
+    job_node = re.search(r"the job runs on Ray node .*?\((\w+)\)", (run / "job.log").read_text()).group(1)
+    worker_log = (run / "tune-worker-1.log").read_text()
+    worker_node = re.search(r"running on Ray node .*?\((\w+)\)", worker_log).group(1)
+    # One CPU per node: the job holds its node's, so its trial worker had to go to the other node.
+    assert worker_node != job_node
+    assert "worker stops: the study has its 8 trials" in worker_log

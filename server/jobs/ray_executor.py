@@ -13,6 +13,7 @@ same path on every node: a shared filesystem. Artifacts then land in the run fol
 
 from __future__ import annotations
 
+import json
 import os
 import select
 import signal
@@ -39,6 +40,9 @@ from ml_expert.jobs.manager import CHANNEL_DRAIN_S
 from ml_expert.jobs.request import WorkerEvent, WorkerRequest
 
 READ_CHUNK = 1 << 16
+# A tune job starts its trial workers through this command prefix (read by tools/tune/workers.py), so
+# they run as Ray tasks across the cluster while the tool knows nothing of Ray.
+LAUNCHER_VARIABLE = "ML_EXPERT_TRIAL_LAUNCHER"
 CONNECT_TIMEOUT_S = 5.0
 
 
@@ -60,15 +64,21 @@ def wants_cuda(spec: Any) -> bool:
 def run_job_on_node(request_json: str, log_path: str) -> Iterator[bytes | dict[str, Any]]:
     """The Ray task: start the job's worker process here, yield a hello (its pid and node), every line
     of its event channel (bytes), and last how it exited ({"exit": None or the reason})."""
+    import ray
+
     request = WorkerRequest.model_validate_json(request_json)
     request.server_pid = os.getpid()  # the worker dies with this Ray worker process (force-cancel, lost node)
     Path(log_path).parent.mkdir(parents=True, exist_ok=True)
     env = worker_environment(Path(request.workspace))
+    env[LAUNCHER_VARIABLE] = json.dumps([sys.executable, "-m", "ml_expert.jobs.ray_launch", "--address",
+                                         ray.get_runtime_context().gcs_address, "--workspace", request.workspace, "--"])
+    node = f"{socket.gethostname()} ({ray.get_runtime_context().get_node_id()[:12]})"
     with open(log_path, "ab") as log:
         process = subprocess.Popen([sys.executable, "-m", "ml_expert.jobs.worker"], stdin=subprocess.PIPE,
                                    stdout=subprocess.PIPE, stderr=log, start_new_session=True, env=env)
+        log.write(f"[ray] the job runs on Ray node {node} as pid {process.pid}\n".encode())
     try:
-        yield {"pid": process.pid, "node": socket.gethostname()}
+        yield {"pid": process.pid, "node": node}
         process.stdin.write(request.model_dump_json().encode())
         process.stdin.close()
         yield from _channel_lines(process)
@@ -76,7 +86,7 @@ def run_job_on_node(request_json: str, log_path: str) -> Iterator[bytes | dict[s
     finally:
         _end_group(process.pid)
     reason = exit_reason(code)
-    yield {"exit": f"{reason} (on Ray node {socket.gethostname()})" if reason else None}
+    yield {"exit": f"{reason} (on Ray node {node})" if reason else None}
 
 
 def _channel_lines(process: subprocess.Popen) -> Iterator[bytes]:

@@ -9,6 +9,7 @@ RUNNING forever. On an RDB storage Optuna's heartbeat does the same for workers 
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 import signal
@@ -45,6 +46,7 @@ log = logging.getLogger(__name__)
 POLL_INTERVAL_S = 0.5
 UNLABELLED_GRACE_S = 60
 WORKER_MODULE = "ml_expert.tools.tune.worker_cli"
+LAUNCHER_VARIABLE = "ML_EXPERT_TRIAL_LAUNCHER"  # set by server/jobs/ray_executor.py
 
 
 def optimize(study, spec: TuneHyperparamsSpec, prepared: PreparedData, job: JobContext, *,
@@ -136,6 +138,13 @@ def threads_per_worker(n_workers: int) -> int:
     return max(1, (int(share) if share.isdigit() else os.cpu_count() or 1) // n_workers)
 
 
+def launcher() -> list[str]:
+    """The command prefix that starts a trial worker elsewhere, when the server's executor sets one
+    (the Ray executor: a Ray task on any node); none, for a process on this machine."""
+    prefix = os.environ.get(LAUNCHER_VARIABLE)
+    return json.loads(prefix) if prefix else []
+
+
 @dataclass
 class WorkerProcess:
     index: int
@@ -158,8 +167,8 @@ class WorkerPool:
         self.workers: list[WorkerProcess] = []
         for index in indices:
             log_path = log_dir / f"tune-worker-{index}.log"
-            command = [sys.executable, "-m", WORKER_MODULE, "--storage", storage_url, "--study-name", study_name,
-                       "--workspace", str(workspace), "--seed", str(seed + index), "--threads", str(threads),
+            command = [*launcher(), sys.executable, "-m", WORKER_MODULE, "--storage", storage_url,
+                       "--study-name", study_name, "--workspace", str(workspace), "--seed", str(seed + index), "--threads", str(threads),
                        "--die-with-parent", *[arg for root in roots for arg in ("--root", str(root))]]
             with open(log_path, "ab") as log_file:
                 process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log_file,
