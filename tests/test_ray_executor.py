@@ -17,6 +17,7 @@ from mcp.client.stdio import StdioServerParameters
 from ml_expert.app import build_server
 from ml_expert.jobs.ray_executor import RayExecutor, wants_cuda
 from tests.fixtures.jobs import COUNT
+from tests.test_hostile_server import pid_gone
 from tests.test_server_jobs import pid_alive, wait_until_running
 
 ray = pytest.importorskip("ray")
@@ -45,6 +46,10 @@ def executor(cluster):
 
 def make_server(config, executor):
     return build_server(config, catalog=[COUNT], executor=executor)
+
+
+def hold(seconds: float) -> None:
+    time.sleep(seconds)
 
 
 def parent_pid(pid: int) -> int:
@@ -154,3 +159,36 @@ async def test_tune_trial_workers_run_as_ray_tasks_on_another_node(config, execu
     # One CPU per node: the job holds its node's, so its trial worker had to go to the other node.
     assert worker_node != job_node
     assert "worker stops: the study has its 8 trials" in worker_log
+
+
+@pytest.mark.slow  # a third node joins, then is removed
+async def test_a_lost_node_fails_its_job_as_lost_and_the_server_answers(config, executor, cluster):
+    from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
+
+    doomed = cluster.add_node(num_cpus=1)
+    cluster.wait_for_nodes()
+    # Fill the other nodes' CPUs, so the job can only go to the doomed node.
+    others = [n["NodeID"] for n in ray.nodes() if n["Alive"] and n["NodeID"] != doomed.node_id]
+    blockers = [ray.remote(num_cpus=1)(hold).options(
+        scheduling_strategy=NodeAffinitySchedulingStrategy(node, soft=False)).remote(300) for node in others]
+    try:
+        with anyio.fail_after(30):
+            while ray.available_resources().get("CPU", 0) > 1:
+                await anyio.sleep(0.1)
+        async with Client(make_server(config, executor), mode="legacy") as client:
+            answer = (await client.call_tool("count", {"spec": {"steps": 300, "step_s": 0.1}, "wait_s": 0})
+                      ).structured_content
+            job = await wait_until_running(client, answer["job_id"], timeout=60)
+            log = (config.workspace / "runs" / answer["run_id"] / "job.log").read_text()
+            assert f"({doomed.node_id[:12]})" in log
+            cluster.remove_node(doomed)
+            done = (await client.call_tool("wait_job", {"job_id": answer["job_id"], "timeout_s": 60})
+                    ).structured_content
+            assert done["status"] == "failed" and "was lost" in done["error"], done["error"]
+            with anyio.fail_after(10):  # the job's worker goes with its node's processes
+                while not pid_gone(job["pid"]):
+                    await anyio.sleep(0.1)
+            await client.send_ping()
+    finally:
+        for blocker in blockers:
+            ray.cancel(blocker, force=True)
