@@ -16,8 +16,12 @@ from ml_expert.tools.ensemble.schema import BuildEnsembleSpec
 from ml_expert.tools.errors import SpecError
 from ml_expert.tools.evaluate.run import evaluate_model
 from ml_expert.tools.evaluate.schema import EvaluateModelSpec
+from ml_expert.tools.export.run import export_model
+from ml_expert.tools.export.schema import ExportModelSpec
 from ml_expert.tools.job import JobContext
 from ml_expert.tools.models.load import load_run
+from ml_expert.tools.profile.run import profile_inference
+from ml_expert.tools.profile.schema import ProfileInferenceSpec
 from ml_expert.tools.train.run import train_model
 from ml_expert.tools.train.schema import TrainModelSpec
 
@@ -95,7 +99,8 @@ def test_a_stacked_ensemble_beats_its_best_member_and_never_fits_on_validation_r
     assert evaluated.status == "succeeded" and evaluated.metric == "r2" and evaluated.test_rows > 0
 
 
-def test_classifier_runs_combine_by_averaging_voting_and_stacking(tmp_path):
+@pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::FutureWarning")
+def test_classifier_runs_combine_by_averaging_voting_and_stacking_and_the_stack_exports(tmp_path):
     members = [trained(tmp_path, WINE, {"width": 16}, seed=1, epochs=10),
                trained(tmp_path, WINE, {"width": 8, "depth": 1}, seed=2, epochs=10)]
     for method in ("average", "vote", "stack"):
@@ -105,6 +110,17 @@ def test_classifier_runs_combine_by_averaging_voting_and_stacking(tmp_path):
         assert (method == "stack") == any(v.check == "meta_learner_rows" for v in result.verdicts)
     loaded = load_run(job.run_id, JobContext.local(tmp_path, roots=[tmp_path]))
     assert loaded.task == "classification" and loaded.num_outputs == 3
+
+    # The stacked run exports (ONNX and pt2 agree with its checkpoint) and profiles through ONNX Runtime.
+    exported = export_model(ExportModelSpec.model_validate({"run_id": job.run_id, "draft": True}),
+                            JobContext.local(tmp_path, roots=[tmp_path]))
+    assert exported.status == "succeeded" and set(exported.parity) == {"pt2", "onnx"}
+    assert all(p.relative_diff <= p.tolerance for p in exported.parity.values())
+    profiled = profile_inference(ProfileInferenceSpec.model_validate(
+        {"model": {"kind": "run", "run_id": job.run_id}, "variants": ["eager", "onnxruntime"], "batch_sizes": [4],
+         "threads": 1, "max_seconds_per_measurement": 0.05, "parity_samples": 32}),
+        JobContext.local(tmp_path, roots=[tmp_path]))
+    assert {row.variant for row in profiled.rows} == {"eager", "onnxruntime"}, profiled.summary
 
 
 def test_runs_of_other_data_or_a_vote_on_regression_are_refused(regressors, tmp_path):

@@ -25,7 +25,8 @@ class Ensemble(nn.Module):
             self.register_buffer(f"x_std{i}", torch.ones(len(m["columns"])))
             self.register_buffer(f"y_mean{i}", torch.zeros(num_outputs))
             self.register_buffer(f"y_std{i}", torch.ones(num_outputs))
-        self.meta = nn.Linear(len(members) * num_outputs, num_outputs) if method == "stack" else None
+        # The stacking meta-learner; not named "meta", which torch.export's graph nodes use themselves.
+        self.combiner = nn.Linear(len(members) * num_outputs, num_outputs) if method == "stack" else None
 
     def member_outputs(self, x: torch.Tensor) -> list[torch.Tensor]:
         """Each member's probabilities (classification) or values in the data's units (regression)."""
@@ -40,8 +41,8 @@ class Ensemble(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         outs = self.member_outputs(x)
-        if self.meta is not None:
-            return self.meta(torch.cat(outs, dim=1))
+        if self.combiner is not None:
+            return self.combiner(torch.cat(outs, dim=1))
         mean = torch.stack(outs).mean(dim=0)
         if self.task != "classification":
             return mean

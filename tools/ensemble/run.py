@@ -68,7 +68,7 @@ def build_ensemble(spec: BuildEnsembleSpec, job: JobContext) -> BuildEnsembleRes
             if not np.array_equal(rows, train.indices):  # one data spec splits the same rows: a bug otherwise
                 raise RuntimeError(f"run {member.run_id}'s training rows differ from the ensemble's")
             features.append(outputs)
-        _fit_meta(model.module.meta, np.concatenate(features, axis=1), np.asarray(train.y), table.task, spec.seed)
+        _fit_meta(model.module.combiner, np.concatenate(features, axis=1), np.asarray(train.y), table.task, spec.seed)
         record.update(meta_rows=[int(r) for r in train.indices], folds=spec.folds)
     mine = answer(model, model.preprocessing, val.X, np.arange(len(table.feature_names)))
     value = metrics_of(table.task, y_val, mine, num_classes=num_classes)[metric]
