@@ -192,3 +192,25 @@ async def test_a_lost_node_fails_its_job_as_lost_and_the_server_answers(config, 
     finally:
         for blocker in blockers:
             ray.cancel(blocker, force=True)
+
+
+@pytest.mark.slow  # two train_model jobs, each loading torch in a fresh worker
+async def test_the_same_seed_gives_the_same_result_on_ray_as_locally(config, executor, tmp_path):
+    from ml_expert.catalog import CATALOG
+    from ml_expert.config import ServerConfig
+
+    spec = {"model": {"kind": "builtin", "family": "mlp", "width": 8},
+            "data": {"source": {"kind": "bundled", "name": "iris"}}, "training": {"epochs": 5}, "seed": 3}
+    answers = []
+    for where, chosen in (("local", None), ("ray", executor)):
+        here = ServerConfig(**{**config.__dict__, "workspace": tmp_path / where})
+        async with Client(build_server(here, catalog=CATALOG, executor=chosen), mode="legacy") as client:
+            result = await client.call_tool("train_model", {"spec": spec, "wait_s": 300})
+            assert not result.is_error, result.content
+            answers.append(result.structured_content)
+    local, on_ray = answers
+    timing = {"train_seconds"}  # wall time differs; every measured figure must not
+    assert local["metrics"].keys() == on_ray["metrics"].keys() > timing
+    assert {k: v for k, v in on_ray["metrics"].items() if k not in timing} == \
+        {k: v for k, v in local["metrics"].items() if k not in timing}
+    assert on_ray["provenance"]["split_hashes"] == local["provenance"]["split_hashes"]
