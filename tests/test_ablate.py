@@ -48,9 +48,10 @@ def test_a_needed_component_costs_significantly_and_a_useless_one_is_within_nois
     result = ablate_experiment(spec(ablations=[
         {"name": "noise_columns", "drop_features": ["n1", "n2", "n3"]},
         {"name": "signal_column", "drop_features": ["s2"]},
+        {"name": "one_unit", "overrides": {"model.width": 1, "model.depth": 1}},
     ]), job)
     rows = {row.name: row for row in result.ablations}
-    assert [row.name for row in result.ablations][0] == "signal_column"  # ranked: the costliest first
+    assert [row.diff for row in result.ablations] == sorted(row.diff for row in result.ablations)  # costliest first
     needed = rows["signal_column"]
     assert needed.verdict == "needed" and needed.ci_high < 0 and needed.p_value < 0.05
     assert needed.diff < -0.2  # without s2 the product's sign is a coin flip
@@ -61,6 +62,8 @@ def test_a_needed_component_costs_significantly_and_a_useless_one_is_within_nois
     record = json.loads((job.run_dir / "ablation.json").read_text())
     assert [r["seed"] for r in record["variants"]["base"]["runs"]] == [0, 1, 2]
     assert record["variants"]["signal_column"]["features"] == 4
+    assert record["variants"]["one_unit"]["experiment"]["model"]["width"] == 1  # the override trained
+    assert rows["one_unit"].verdict == "needed"  # one ReLU unit cannot draw the product's sign
     assert np.mean([r["score"] for r in record["variants"]["base"]["runs"]]) == pytest.approx(result.base_mean)
     assert {"ablation.json", "ablation.png"} <= {a.name for a in result.artifacts}
     assert next(v for v in result.verdicts if v.check == "same_splits").status == "pass"

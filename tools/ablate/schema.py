@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ml_expert.tools.envelope import ToolResult
 from ml_expert.tools.spec import ToolSpec
@@ -41,13 +41,14 @@ class AblateExperimentSpec(ToolSpec):
     seeds: int = Field(default=3, ge=2, le=10, description="Seeds per variant (seed, seed+1, ...), paired.")
     confidence: float = Field(default=0.95, gt=0.5, lt=1.0, description="Interval level.")
 
-    @model_validator(mode="after")
-    def _names_differ(self) -> AblateExperimentSpec:
-        names = [a.name for a in self.ablations]
+    @field_validator("ablations")
+    @classmethod
+    def _names_differ(cls, ablations: list[Ablation]) -> list[Ablation]:
+        names = [a.name for a in ablations]
         repeated = sorted({n for n in names if names.count(n) > 1} | ({"base"} & set(names)))
         if repeated:
             raise ValueError(f"ablation names must be unique and not 'base'; repeated or reserved: {repeated}")
-        return self
+        return ablations
 
 
 class AblationRow(BaseModel):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, field_validator
 
 from ml_expert.tools.envelope import ToolResult
 from ml_expert.tools.evaluate.schema import Comparison
@@ -26,11 +26,12 @@ class BuildEnsembleSpec(ToolSpec):
     bootstrap_resamples: int = Field(default=1000, ge=100, le=20_000, description="For the paired test.")
     confidence: float = Field(default=0.95, gt=0.5, lt=1.0, description="Interval level.")
 
-    @model_validator(mode="after")
-    def _distinct(self) -> BuildEnsembleSpec:
-        if len(set(self.run_ids)) != len(self.run_ids):
+    @field_validator("run_ids")
+    @classmethod
+    def _distinct(cls, run_ids: list[str]) -> list[str]:
+        if len(set(run_ids)) != len(run_ids):
             raise ValueError("run_ids repeat a run: an ensemble needs distinct members")
-        return self
+        return run_ids
 
 
 class MemberScore(BaseModel):
