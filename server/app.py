@@ -43,7 +43,7 @@ INSTRUCTIONS = (
 READ_ONLY = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
 
 WaitSeconds = Annotated[float, Field(ge=0, le=3600, description=(
-    "Seconds to wait; later, the answer is 'running' with a job_id."))]
+    "Seconds to wait for the result; then 'running' and a job_id."))]
 JobId = Annotated[str, Field(description="A job id from a tool's answer or list_jobs.")]
 RunId = Annotated[str, Field(description="A run id from a tool's answer or list_runs.")]
 ToolName = Annotated[str | None, Field(description="Only this tool's, e.g. 'audit_data'.")]

@@ -21,9 +21,8 @@ CATALOG: list[ToolEntry] = [
         name="audit_data",
         title="Audit a dataset",
         description=(
-            "Load a dataset (bundled, synthetic or a file under the roots), version it, split it into "
-            "train/validation/sealed test, and check the splits: shared rows, class imbalance, label copies, "
-            "drift. Reads user data only."
+            "Load, version and split a dataset (bundled, synthetic or a file under the roots) into "
+            "train/validation/sealed test; check the splits for shared rows, imbalance, label copies, drift."
         ),
         spec_model=AuditDataSpec,
         result_model=AuditDataResult,
@@ -33,9 +32,8 @@ CATALOG: list[ToolEntry] = [
         name="implement_architecture",
         title="Implement an architecture",
         description=(
-            "Build a PyTorch model (a built-in family or your file.py:factory) sized to a parameter budget, and "
-            "prove it works: shapes, gradients, init loss, overfitting one batch, wiring faults. Measures size, "
-            "FLOPs, memory, latency; writes model.py and a run later tools accept."
+            "Build a PyTorch model (built-in family or file.py:factory) sized to a parameter budget; prove it "
+            "trains (gradients, init loss, one-batch overfit, wiring); measure size, FLOPs, latency."
         ),
         spec_model=ImplementArchitectureSpec,
         result_model=ImplementArchitectureResult,
@@ -45,9 +43,8 @@ CATALOG: list[ToolEntry] = [
         name="diagnose_training",
         title="Diagnose training",
         description=(
-            "Find what is wrong with training, with evidence, and prove the fix by a re-run. Modes: experiment "
-            "(the tool trains with probes), script (your training script, unmodified), history (a metrics log). "
-            "Each finding: label, confidence, evidence, location, fix."
+            "Find what is wrong with training, with evidence, and prove the fix by a re-run: an experiment "
+            "trained here with probes, your script unmodified, or a metrics log."
         ),
         spec_model=DiagnoseTrainingSpec,
         result_model=DiagnoseTrainingResult,
@@ -57,9 +54,8 @@ CATALOG: list[ToolEntry] = [
         name="profile_inference",
         title="Profile inference",
         description=(
-            "Measure a model's inference per variant (eager, compile, bf16, int8, channels_last, ONNX Runtime) in "
-            "fresh processes: latency percentiles, throughput, memory, size; check parity and budgets; answer "
-            "with the fastest variant that keeps accuracy. Reads user data only."
+            "Measure inference per variant (eager, compile, bf16, int8, channels_last, ONNX Runtime) in fresh "
+            "processes: latency, throughput, memory, parity, budgets; the fastest that keeps accuracy."
         ),
         spec_model=ProfileInferenceSpec,
         result_model=ProfileInferenceResult,
@@ -69,10 +65,8 @@ CATALOG: list[ToolEntry] = [
         name="tune_hyperparams",
         title="Tune hyperparameters",
         description=(
-            "Search training and architecture settings of a base experiment with Optuna (samplers, pruning, "
-            "parallel workers, resumable study, optional CV). Answers with the best parameters and an interval, "
-            "top trials, importances, the best configuration as a run, and a significance verdict against the "
-            "base."
+            "Search a base experiment's settings with Optuna (pruning, parallel workers, resumable study, CV): "
+            "best parameters with an interval, importances, the best as a run, significance vs the base."
         ),
         spec_model=TuneHyperparamsSpec,
         result_model=TuneHyperparamsResult,

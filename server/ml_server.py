@@ -104,7 +104,7 @@ def _compact_tool(tool: MCPTool, budget: int = INPUT_BUDGET_BYTES) -> MCPTool:
     spec = input_schema["properties"].get("spec")
     if spec is not None:
         # The tool's description says what the spec is for; this says where its every field is.
-        spec["description"] = f"Settings (also {', '.join(SHARED_FIELDS)}); every field: schemas://{tool.name}"
+        spec["description"] = f"Also {', '.join(SHARED_FIELDS)}. All fields: schemas://{tool.name}"
     envelope = ENVELOPE if spec is not None else None
     output_schema = compact_output(tool.output_schema, envelope) if tool.output_schema else None
     return tool.model_copy(update={"input_schema": input_schema, "output_schema": output_schema})

@@ -163,7 +163,7 @@ class _Compactor:
         kinds = self._discriminator(node)
         if kinds:
             name, values = kinds
-            out["properties"] = {name: {"enum": values, "description": "Selects the variant."}}
+            out["properties"] = {name: {"enum": values, "description": "The variant."}}
             out["required"] = [name]
         elif node.get("required"):
             out["required"] = node["required"]
