@@ -112,7 +112,7 @@ CASES: list[Case] = [
 
     # --- training-loop wiring ---
     experiment("exp_probability_output", "wiring", "softmax_into_cross_entropy", _code("prob_classifier.py:build"),
-               DIGITS, epochs=10, optimizer="sgd", lr=0.05),
+               DIGITS, fast=True, epochs=10, optimizer="sgd", lr=0.05),
     experiment("exp_frozen_encoder", "wiring", "frozen_parameters", _code("encoder_head.py:EncoderClassifier",
                                                                            hidden=4), DIGITS, epochs=10),
 
