@@ -136,12 +136,23 @@ def test_a_label_copy_is_caught_even_in_a_small_table():
     assert leak.evidence["rows"] == 106 and leak.evidence["best_score_lower_95"] >= 0.95
 
 
-def test_a_label_kept_in_most_rows_warns():
+def _mostly_label_table(kept: float) -> Table:
     rng = np.random.default_rng(3)
     y = rng.integers(0, 3, size=2000)
-    mostly_label = np.where(rng.random(2000) < 0.985, y, rng.integers(0, 3, size=2000))
-    table = Table.build(np.column_stack([rng.normal(size=(2000, 3)), mostly_label]), y, "classification",
-                        ["a", "b", "c", "review_outcome"], ["x", "y", "z"], {})
+    mostly_label = np.where(rng.random(2000) < kept, y, rng.integers(0, 3, size=2000))
+    return Table.build(np.column_stack([rng.normal(size=(2000, 3)), mostly_label]), y, "classification",
+                       ["a", "b", "c", "review_outcome"], ["x", "y", "z"], {})
+
+
+def test_a_label_kept_in_most_rows_warns():
+    table = _mostly_label_table(kept=0.975)
     leak = _by_check(audit_splits(table, make_splits(table, SplitSpec())))["label_leak"]
     assert leak.status == "warn" and leak.evidence["best_feature"] == "review_outcome"
-    assert 0.98 <= leak.evidence["best_score"] < 0.999
+    assert 0.98 <= leak.evidence["best_score"] < 0.99
+
+
+def test_a_noisy_copy_of_the_label_fails():
+    table = _mostly_label_table(kept=0.99)  # balanced accuracy about 0.993 alone
+    leak = _by_check(audit_splits(table, make_splits(table, SplitSpec())))["label_leak"]
+    assert leak.status == "fail" and leak.evidence["best_feature"] == "review_outcome"
+    assert 0.99 <= leak.evidence["best_score"] < 0.999
