@@ -83,8 +83,9 @@ def tune_hyperparams(spec: TuneHyperparamsSpec, job: JobContext) -> TuneHyperpar
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     study_name = spec.study_name or f"tune-{job.run_id}"
     storage_url = resolve_storage(spec.storage, job.workspace, study_name)
-    study = open_study(spec, open_storage(storage_url), study_name, seed=spec.seed)
-    fail_orphaned_trials(study)  # trials left RUNNING by an earlier call that died
+    storage = open_storage(storage_url)
+    study = open_study(spec, storage, study_name, seed=spec.seed)
+    fail_orphaned_trials(study, storage)  # trials left RUNNING by an earlier call that died
     before = publish_plan(study, spec, workspace=job.workspace, roots=job.roots, run_id=job.run_id)
     reference = base_values(spec.space, spec.base)
     enqueued = before == 0 and reference is not None and spec.sampler != "grid"

@@ -91,15 +91,17 @@ def run_worker(storage_url: str, study_name: str, *, seed: int, workspace: Path 
 
 # --- dead workers ---------------------------------------------------------------------------
 
-def fail_orphaned_trials(study) -> list[int]:
+def fail_orphaned_trials(study, storage) -> list[int]:
     """Fail RUNNING trials whose worker was a process on this host that no longer exists.
 
     A trial that never got its worker label (the worker died right after claiming it) is failed
-    once it is UNLABELLED_GRACE_S old.
+    once it is UNLABELLED_GRACE_S old. ``storage`` is the study's (Optuna's public storage API marks
+    trials another process created).
     """
     from optuna.trial import TrialState
 
     host = socket.gethostname()
+    study_id = storage.get_study_id_from_name(study.study_name)
     failed = []
     for trial in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
         label = trial.user_attrs.get(WORKER_ATTR)
@@ -113,8 +115,9 @@ def fail_orphaned_trials(study) -> list[int]:
             if worker_host != host or not pid.isdigit() or _alive(int(pid)):
                 continue
             reason = f"worker {label} died while running this trial"
-        study._storage.set_trial_user_attr(trial._trial_id, FAIL_REASON_ATTR, reason)
-        study._storage.set_trial_state_values(trial._trial_id, TrialState.FAIL)
+        trial_id = storage.get_trial_id_from_study_id_trial_number(study_id, trial.number)
+        storage.set_trial_user_attr(trial_id, FAIL_REASON_ATTR, reason)
+        storage.set_trial_state_values(trial_id, TrialState.FAIL)
         failed.append(trial.number)
     return failed
 
@@ -164,6 +167,7 @@ class WorkerPool:
 
     def __init__(self, storage_url: str, study_name: str, *, indices: range, threads: int, seed: int,
                  workspace: Path, roots: list[Path], log_dir: Path):
+        self.storage = open_storage(storage_url)  # to fail the trials of dead workers
         self.workers: list[WorkerProcess] = []
         for index in indices:
             log_path = log_dir / f"tune-worker-{index}.log"
@@ -184,7 +188,7 @@ class WorkerPool:
     def check(self, study) -> None:
         """Reap exited workers, then fail the RUNNING trials of the dead ones."""
         self.running()  # a zombie still answers os.kill(pid, 0): reap first
-        fail_orphaned_trials(study)
+        fail_orphaned_trials(study, self.storage)
 
     def wait(self, study, on_poll: Callable[[], None]) -> None:
         """Until every worker has exited: report progress and fail the trials of dead workers."""
