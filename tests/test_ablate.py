@@ -67,6 +67,8 @@ def test_a_needed_component_costs_significantly_and_a_useless_one_is_within_nois
     assert np.mean([r["score"] for r in record["variants"]["base"]["runs"]]) == pytest.approx(result.base_mean)
     assert {"ablation.json", "ablation.png"} <= {a.name for a in result.artifacts}
     assert next(v for v in result.verdicts if v.check == "same_splits").status == "pass"
+    power = next(v for v in result.verdicts if v.check == "ablation_power")  # noise_columns: ±6.7 points
+    assert power.status == "warn" and "noise_columns" in power.message and power.fix
 
 
 def test_an_unknown_feature_or_setting_is_refused_before_training(root):

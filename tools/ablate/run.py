@@ -28,6 +28,7 @@ from ml_expert.tools.tune.objective import imbalanced, quiet_job
 PACKAGES = ("torch", "numpy", "scikit-learn", "scipy")
 ABLATION_FILE = "ablation.json"
 POINT_METRICS = ("accuracy", "balanced_accuracy")  # differences read as percentage points
+WIDE_INTERVAL = 0.05  # half-width beyond which "within noise" could hide a real effect
 
 
 def ablate_experiment(spec: AblateExperimentSpec, job: JobContext) -> AblateExperimentResult:
@@ -51,7 +52,8 @@ def ablate_experiment(spec: AblateExperimentSpec, job: JobContext) -> AblateExpe
     result = AblateExperimentResult(metric=metric, seeds=seeds, base_mean=round(float(np.mean(base_scores)), 6),
                                     ablations=rows)
     result.metrics = {f"base_{metric}": result.base_mean, **{f"{r.name}_diff": r.diff for r in rows}}
-    result.verdicts = [*prepared.verdicts, _same_splits(found, prepared.splits.hashes)]
+    result.verdicts = [*prepared.verdicts, _same_splits(found, prepared.splits.hashes),
+                       _power(rows, metric, len(seeds))]
     job.add_artifact(ABLATION_FILE, "report", json.dumps(
         {"metric": metric, "seeds": seeds, "confidence": spec.confidence, "ranked": [r.model_dump() for r in rows],
          "variants": {v.name: {"experiment": v.experiment.model_dump(mode="json", exclude_none=True),
@@ -91,6 +93,22 @@ def _same_splits(found: list[Variant], hashes: dict[str, str]) -> Verdict:
                    message=f"All {len(found)} variants trained on the same {rows['base']} training rows and were "
                            "scored on the same validation rows; the test split stayed sealed.",
                    evidence={"train_split_hash": hashes["train"], "val_split_hash": hashes["val"]})
+
+
+def _power(rows: list[AblationRow], metric: str, n_seeds: int) -> Verdict:
+    """A "within noise" is only worth saying when the interval could have shown an effect."""
+    wide = [r for r in rows if r.verdict == "within_noise" and (r.ci_high - r.ci_low) / 2 > WIDE_INTERVAL]
+    evidence = {"seeds": n_seeds, "widest_half_width": round(max((r.ci_high - r.ci_low) / 2 for r in rows), 6)}
+    if not wide:
+        return Verdict(check="ablation_power", status="pass", evidence=evidence,
+                       message=f"Every 'within noise' interval is narrower than ±{_number(metric, WIDE_INTERVAL)}"
+                               f"{' points' if metric in POINT_METRICS else ''}, so a larger effect would have shown.")
+    names = ", ".join(r.name for r in wide)
+    return Verdict(check="ablation_power", status="warn", evidence=evidence,
+                   message=f"{names}: within noise, but the interval is wider than ±{_number(metric, WIDE_INTERVAL)}"
+                           f"{' points' if metric in POINT_METRICS else ''}; a real effect could hide in it.",
+                   fix=f"Add seeds (now {n_seeds}) or train the base longer so its scores vary less before "
+                       "calling these components unnecessary.")
 
 
 def _number(metric: str, value: float) -> str:
