@@ -27,6 +27,14 @@ from ml_expert.tools.preprocess.transforms import Preprocessing
 from ml_expert.tools.train.build import build_model
 from ml_expert.tools.train.callbacks import Callback, FitState, StopFit
 from ml_expert.tools.train.losses import TaskLoss, balanced_class_weights, resolve_loss_kind
+from ml_expert.tools.train.memory_plan import (
+    PeakMemory,
+    StepMemory,
+    checkpoint_segments,
+    estimate_step,
+    memory_limit,
+)
+from ml_expert.tools.train.memory_plan import describe as describe_memory
 from ml_expert.tools.train.metrics import metric_name, score, task_metrics
 from ml_expert.tools.train.optim import make_optimizer, make_schedule
 from ml_expert.tools.train.overrides import apply_overrides
@@ -61,6 +69,9 @@ class FitResult:
     wall_time_s: float
     stopped_reason: str | None  # None (ran its budget), "nan", or what a callback's StopFit said
     device: str
+    memory: StepMemory | None = None  # the estimate made before training
+    memory_limit: int | None = None
+    measured_peak: int | None = None  # bytes, see memory_plan.PeakMemory
 
     @property
     def val_metric(self) -> float:
@@ -102,6 +113,10 @@ def fit(experiment: ExperimentSpec, job: JobContext, *, prepared: PreparedData |
     loaded = build_model(experiment.model, model_table, job, f"{field}.model")
     if adjust_model is not None:
         adjust_model(loaded.module)
+    memory, limit = _check_memory(loaded, config, device, field)
+    if config.checkpointing and checkpoint_segments(loaded.module) == 0:
+        raise SpecError(f"{field}.training.checkpointing", "the model has no nn.Sequential of two or more layers "
+                                                            "to checkpoint", "checkpointing false for this model")
     model = loaded.module.to(device)
     preprocessing = fit_preprocessing(train, loaded, prepared.table, inputs=config.normalize_inputs,
                                       targets=config.normalize_targets, data=experiment.data.model_dump(mode="json"),
@@ -117,8 +132,10 @@ def fit(experiment: ExperimentSpec, job: JobContext, *, prepared: PreparedData |
                      steps_per_epoch=steps_per_epoch, total_steps=total_steps)
     train_probe = _fixed_rows(train_t, seed)
     autocast = _autocast(config, device)
+    scaler = torch.amp.GradScaler("cuda") if config.precision == "fp16" else None
     generator = torch.Generator().manual_seed(seed)
     stopped: str | None = None
+    peak = PeakMemory(device, memory.parameters if memory else 0)
     try:
         _each(callbacks, "on_fit_start", state)
         for epoch in range(math.ceil(total_steps / steps_per_epoch)):
@@ -134,16 +151,22 @@ def fit(experiment: ExperimentSpec, job: JobContext, *, prepared: PreparedData |
                     state.outputs = model(state.inputs)
                 loss = loss_fn(state.outputs, state.targets)
                 optimizer.zero_grad(set_to_none=True)
-                loss.backward()
+                (loss if scaler is None else scaler.scale(loss)).backward()
                 state.loss = float(loss.detach())
                 losses.append(state.loss)
                 if not math.isfinite(state.loss):
                     stopped = "nan"
                     break
+                if scaler is not None:
+                    scaler.unscale_(optimizer)  # probes and clipping see true gradients
                 _each(callbacks, "on_before_step", state)
                 if config.grad_clip is not None:
                     nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip)
-                optimizer.step()
+                if scaler is None:
+                    optimizer.step()
+                else:
+                    scaler.step(optimizer)
+                    scaler.update()
                 scheduler.step()
                 state.step += 1
                 _each(callbacks, "on_after_step", state)
@@ -155,6 +178,7 @@ def fit(experiment: ExperimentSpec, job: JobContext, *, prepared: PreparedData |
             _each(callbacks, "on_epoch_end", state)
     except StopFit as stop:
         stopped = stop.reason
+    measured_peak = peak.rise()
     state.inputs = state.targets = state.outputs = None
     _each(callbacks, "on_fit_end", state)
     val_outputs = _outputs(model, val_t.inputs, autocast)
@@ -170,7 +194,8 @@ def fit(experiment: ExperimentSpec, job: JobContext, *, prepared: PreparedData |
         history=state.history, metric_name=metric_name(loaded.task), val_metrics=val_metrics,
         train_metrics=train_metrics, val_targets=val_t.raw_targets, val_predictions=val_predictions,
         val_outputs=val_outputs.float().cpu().numpy(), model=model, loaded=loaded, experiment=experiment, seed=seed,
-        steps=state.step, wall_time_s=time.perf_counter() - started, stopped_reason=stopped, device=str(device))
+        steps=state.step, wall_time_s=time.perf_counter() - started, stopped_reason=stopped, device=str(device),
+        memory=memory, memory_limit=limit, measured_peak=measured_peak)
 
 
 def _each(callbacks: Sequence[Callback], hook: str, state: FitState) -> None:
@@ -179,6 +204,10 @@ def _each(callbacks: Sequence[Callback], hook: str, state: FitState) -> None:
 
 
 def _device(config: TrainingConfig, field: str) -> torch.device:
+    cuda = config.device == "cuda" or (config.device == "auto" and torch.cuda.is_available())
+    if config.precision == "fp16" and not cuda:
+        raise SpecError(f"{field}.training.precision", "fp16 trains on CUDA only (with a GradScaler)",
+                        "'bf16' or 'fp32' on CPU")
     if config.device == "cuda" and not torch.cuda.is_available():
         raise SpecError(f"{field}.training.device", "CUDA was asked for but no GPU is visible", "'cpu' or 'auto'")
     if config.device == "auto":
@@ -189,7 +218,23 @@ def _device(config: TrainingConfig, field: str) -> torch.device:
 def _autocast(config: TrainingConfig, device: torch.device):
     if config.precision == "bf16":
         return torch.autocast(device_type=device.type, dtype=torch.bfloat16)
+    if config.precision == "fp16":
+        return torch.autocast(device_type=device.type, dtype=torch.float16)
     return nullcontext()
+
+
+def _check_memory(loaded: LoadedModel, config: TrainingConfig, device: torch.device, field: str
+                  ) -> tuple[StepMemory | None, int | None]:
+    """The step's estimate, refused before training when it does not fit the limit."""
+    memory = estimate_step(loaded.module, loaded, config.batch_size, config.optimizer, config.momentum,
+                           checkpointed=config.checkpointing)
+    limit = memory_limit(config.memory_limit_gb, device)
+    if memory is not None and limit is not None and memory.peak > limit:
+        largest = memory.largest_batch(limit)
+        raise SpecError(f"{field}.training.batch_size", describe_memory(memory, limit),
+                        (f"batch_size {largest:,} or less" if largest else "a smaller model")
+                        + ", training.checkpointing true, or a larger training.memory_limit_gb")
+    return memory, limit
 
 
 def _loss(config: TrainingConfig, loaded: LoadedModel, train: Split) -> TaskLoss:

@@ -21,7 +21,7 @@ from ml_expert.tools.train import plots
 from ml_expert.tools.train.importance import permutation_importance
 from ml_expert.tools.train.loop import FitResult, fit
 from ml_expert.tools.train.metrics import headline_metric
-from ml_expert.tools.train.schema import FeatureImportance, TrainModelResult, TrainModelSpec
+from ml_expert.tools.train.schema import FeatureImportance, TrainingMemory, TrainModelResult, TrainModelSpec
 from ml_expert.tools.train.spec import ExperimentSpec
 from ml_expert.tools.train.tensors import to_tensors
 from ml_expert.tools.train.verdicts import diverged_verdict, gap_verdict, target_verdict
@@ -54,7 +54,7 @@ def train_model(spec: TrainModelSpec, job: JobContext) -> TrainModelResult:
 
     result = TrainModelResult(metric=metric, best_epoch=best.best_epoch, epochs_run=len(fitted.history),
                               stopped=_stopped(fitted), target_epoch=best.target_epoch,
-                              importance=_importance(prepared, fitted, metric))
+                              importance=_importance(prepared, fitted, metric), memory=_memory(fitted))
     result.verdicts = _verdicts(spec, prepared, fitted, metric, best)
     result.metrics = _metrics(fitted, metric, best)
     result.curves = _curves(fitted.history)
@@ -74,6 +74,19 @@ def _importance(prepared: PreparedData, fitted: FitResult, metric: str) -> list[
     rows = permutation_importance(fitted.model, val.inputs, val.raw_targets, fitted.loaded.task, metric,
                                   fitted.preprocessing, seed=fitted.seed)
     return None if rows is None else [FeatureImportance(**row) for row in rows]
+
+
+def _memory(fitted: FitResult) -> TrainingMemory | None:
+    if fitted.memory is None:
+        return None
+    mb = 2 ** 20
+    limit = fitted.memory_limit
+    return TrainingMemory(
+        estimate_mb=round(fitted.memory.peak / mb, 1), activations_mb=round(fitted.memory.activations / mb, 1),
+        limit_mb=None if limit is None else round(limit / mb, 1), fits=None if limit is None else fitted.memory.peak <= limit,
+        max_batch_size=None if limit is None else fitted.memory.largest_batch(limit),
+        measured_peak_mb=None if fitted.measured_peak is None else round(fitted.measured_peak / mb, 1),
+        seconds_per_step=round(fitted.wall_time_s / max(fitted.steps, 1), 5))
 
 
 def _check_target(spec: TrainModelSpec, task: str) -> None:

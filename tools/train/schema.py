@@ -52,6 +52,19 @@ class FeatureImportance(BaseModel):
     high: float
 
 
+class TrainingMemory(BaseModel):
+    """One step's memory: the estimate before training, the limit, and what training measured."""
+
+    estimate_mb: float = Field(description="Weights + gradients + max(activations, optimiser state).")
+    activations_mb: float
+    limit_mb: float | None = None
+    fits: bool | None = None
+    max_batch_size: int | None = Field(default=None, description="Largest batch the estimate fits in the limit.")
+    measured_peak_mb: float | None = Field(default=None, description="CUDA allocator peak, or CPU resident "
+                                                                     "high-water rise (reads high).")
+    seconds_per_step: float
+
+
 class TrainModelResult(ToolResult):
     """The trained run: its best epoch, why it stopped, and the metric the verdicts use."""
 
@@ -62,5 +75,6 @@ class TrainModelResult(ToolResult):
     stopped: Literal["budget", "early_stopping", "nan"] | None = Field(
         default=None, description="budget: every epoch ran; early_stopping: patience ran out; nan: diverged.")
     target_epoch: int | None = Field(default=None, description="First epoch that met the target, if any.")
+    memory: TrainingMemory | None = None
     importance: list[FeatureImportance] | None = Field(
         default=None, description="Top 5 columns by permutation importance on validation (none past 100 columns).")

@@ -35,8 +35,13 @@ class TrainingConfig(BaseModel):
                                     "output as an independent logit against one-hot targets.")
     label_smoothing: float = Field(default=0.0, ge=0.0, lt=1.0, description="cross_entropy only.")
     grad_clip: float | None = Field(default=None, gt=0.0, description="Clip the global gradient norm to this.")
-    precision: Literal["fp32", "bf16"] = Field(default="fp32", description="bf16: autocast forward passes in "
-                                                                           "bfloat16 (CPU or CUDA).")
+    precision: Literal["fp32", "bf16", "fp16"] = Field(default="fp32", description="bf16: autocast in bfloat16 "
+                                                                                   "(CPU or CUDA); fp16: CUDA, "
+                                                                                   "with a GradScaler.")
+    checkpointing: bool = Field(default=False, description="Activation checkpointing: recompute sqrt(n)-layer "
+                                                           "segments of the model's Sequential in backward.")
+    memory_limit_gb: float | None = Field(default=None, gt=0.0, description="Refuse a step estimated above "
+                                                                             "this (default: free memory).")
     class_weights: Literal["none", "balanced"] = Field(
         default="none", description="balanced: weight the loss by inverse class frequency in the training rows.")
     shuffle: bool = Field(default=True, description="Reshuffle training rows every epoch.")
