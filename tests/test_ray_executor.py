@@ -214,3 +214,47 @@ async def test_the_same_seed_gives_the_same_result_on_ray_as_locally(config, exe
     assert {k: v for k, v in on_ray["metrics"].items() if k not in timing} == \
         {k: v for k, v in local["metrics"].items() if k not in timing}
     assert on_ray["provenance"]["split_hashes"] == local["provenance"]["split_hashes"]
+
+
+SERVER_SCRIPT = """
+import sys
+from pathlib import Path
+
+import anyio
+
+from ml_expert.config import ServerConfig
+from ml_expert.jobs.manager import JobManager
+from ml_expert.jobs.ray_executor import RayExecutor
+from ml_expert.store import Store
+from tests.fixtures.jobs import COUNT, CountSpec
+
+
+async def main():
+    config = ServerConfig(workspace=Path(sys.argv[1]), roots=(), workers=1, tracking="none")
+    manager = JobManager(config, Store(config.database), RayExecutor(sys.argv[2]))
+    async with manager.running():
+        job = manager.submit(COUNT, CountSpec(steps=3000, step_s=0.1))
+        while job.pid is None or job.progress.step < 1:
+            await anyio.sleep(0.05)
+        print(job.pid, flush=True)
+        await anyio.sleep(600)
+
+anyio.run(main)
+"""
+
+
+@pytest.mark.slow  # a second server process connects to the cluster
+def test_a_job_on_ray_dies_with_its_sigkilled_server(tmp_path, cluster):
+    server = subprocess.Popen([sys.executable, "-c", SERVER_SCRIPT, str(tmp_path / "ws"), cluster.address],
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        job_pid = int(server.stdout.readline())
+        assert pid_alive(job_pid)
+        server.kill()
+        server.wait()
+        deadline = time.monotonic() + 30  # Ray ends a dead driver's tasks once it notices the driver is gone
+        while not pid_gone(job_pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert pid_gone(job_pid)
+    finally:
+        server.kill()
