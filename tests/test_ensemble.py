@@ -52,8 +52,9 @@ def trained(root, data, model: dict, seed: int, epochs: int = 30) -> str:
     return job.run_id
 
 
-def ensemble(root, run_ids, **fields):
+def ensemble(root, run_ids, records=None, **fields):
     job = JobContext.local(root, roots=[root])
+    job.records = records or job.records  # a ledger shared with earlier jobs, as the server's is
     spec = BuildEnsembleSpec.model_validate({"run_ids": run_ids, "bootstrap_resamples": 500, "folds": 3, **fields})
     return build_ensemble(spec, job), job
 
@@ -78,6 +79,7 @@ def test_a_stacked_ensemble_beats_its_best_member_and_never_fits_on_validation_r
     assert result.comparison.ci_low > 0 and result.comparison.p_value < 0.05
     assert result.value > max(m.value for m in result.members) + 0.2  # each member explains about half
     assert next(v for v in result.verdicts if v.check == "beats_best_member").status == "pass"
+    assert next(v for v in result.verdicts if v.check == "members_test_unseen").status == "pass"
 
     record = json.loads((job.run_dir / "ensemble.json").read_text())
     splits = prepare_data(DataSpec.model_validate(SUMS), job).splits
@@ -103,8 +105,13 @@ def test_a_stacked_ensemble_beats_its_best_member_and_never_fits_on_validation_r
 def test_classifier_runs_combine_by_averaging_voting_and_stacking_and_the_stack_exports(tmp_path):
     members = [trained(tmp_path, WINE, {"width": 16}, seed=1, epochs=10),
                trained(tmp_path, WINE, {"width": 8, "depth": 1}, seed=2, epochs=10)]
+    looked = JobContext.local(tmp_path, roots=[tmp_path])
+    evaluate_model(EvaluateModelSpec.model_validate({"run_id": members[0], "bootstrap_resamples": 100,
+                                                     "baselines": False}), looked)
     for method in ("average", "vote", "stack"):
-        result, job = ensemble(tmp_path, members, method=method)
+        result, job = ensemble(tmp_path, members, records=looked.records, method=method)
+        tested = next(v for v in result.verdicts if v.check == "members_test_unseen")
+        assert tested.status == "warn" and members[0] in tested.message and members[1] not in tested.message
         assert result.metric == "accuracy" and 0.8 < result.value <= 1.0, (method, result.summary)
         assert result.comparison.against in members and result.comparison.test == "mcnemar"
         assert (method == "stack") == any(v.check == "meta_learner_rows" for v in result.verdicts)

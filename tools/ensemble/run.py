@@ -25,6 +25,7 @@ from ml_expert.tools.ensemble.members import Member, ensemble_data, load_members
 from ml_expert.tools.ensemble.schema import BuildEnsembleResult, BuildEnsembleSpec, MemberScore
 from ml_expert.tools.envelope import Provenance, Verdict
 from ml_expert.tools.errors import SpecError
+from ml_expert.tools.evaluate.ledger import lineage_of
 from ml_expert.tools.evaluate.predict import answer
 from ml_expert.tools.evaluate.scores import compare, metrics_of
 from ml_expert.tools.job import JobContext
@@ -81,7 +82,7 @@ def build_ensemble(spec: BuildEnsembleSpec, job: JobContext) -> BuildEnsembleRes
                                  members=[MemberScore(run_id=r, value=round(s, 6))
                                           for r, s in zip(spec.run_ids, scores, strict=True)],
                                  meta_rows=len(record.get("meta_rows", [])))
-    result.verdicts = [*prepared.verdicts, _versus_best(comparison, metric)]
+    result.verdicts = [*prepared.verdicts, _versus_best(comparison, metric), _members_tested(spec.run_ids, prepared, job)]
     if spec.method == "stack":
         result.verdicts.append(_meta_rows(record["meta_rows"], record["validation_rows"]))
     result.metrics = {f"val_{metric}": result.value, f"best_member_{metric}": round(scores[best], 6),
@@ -159,6 +160,20 @@ def _versus_best(comparison, metric: str) -> Verdict:
     status = "fail" if comparison.verdict == "worse" else "warn"
     word = "Significantly worse" if status == "fail" else "No significant gain"
     return Verdict(check="beats_best_member", status=status, message=f"{word}: {said}.", evidence=evidence, fix=fix)
+
+
+def _members_tested(run_ids: list[str], prepared: PreparedData, job: JobContext) -> Verdict:
+    """The ensemble is a new lineage: its first test look is not optimistic only if no member looked first."""
+    test_hash = prepared.splits.hashes["test"]
+    seen = [r for r in run_ids if job.records.earlier_test_openings(test_hash, lineage_of(r, job.workspace))]
+    if not seen:
+        return Verdict(check="members_test_unseen", status="pass", evidence={"members_evaluated": 0},
+                       message="No member has opened the test split: the ensemble's evaluation will be a first look.")
+    return Verdict(check="members_test_unseen", status="warn", evidence={"members_evaluated": len(seen)},
+                   message=f"Members {', '.join(seen)} were already evaluated on this test split; an ensemble "
+                           "chosen after those scores gets an optimistic test score.",
+                   fix="Choose between the ensemble and its members on validation (this comparison); report the "
+                       "test score of the one chosen, noting the earlier looks.")
 
 
 def _meta_rows(meta_rows: list[int], validation_rows: list[int]) -> Verdict:
