@@ -28,6 +28,7 @@ from ml_expert.tools.errors import SpecError
 from ml_expert.tools.evaluate.ledger import lineage_of
 from ml_expert.tools.evaluate.predict import answer
 from ml_expert.tools.evaluate.scores import compare, metrics_of
+from ml_expert.tools.evaluate.verdicts import p_text
 from ml_expert.tools.job import JobContext
 from ml_expert.tools.models.io import ModelIO
 from ml_expert.tools.models.load import LoadedModel, save_model
@@ -151,7 +152,7 @@ def _versus_best(comparison, metric: str) -> Verdict:
     evidence = {"best_member": comparison.against, "diff": comparison.diff, "ci_low": comparison.ci_low,
                 "ci_high": comparison.ci_high, "p_value": comparison.p_value, "test": comparison.test}
     said = (f"the ensemble's validation {metric} minus the best member's ({comparison.against}) is "
-            f"{comparison.diff:+.4f} [{comparison.ci_low:+.4f}, {comparison.ci_high:+.4f}], p={comparison.p_value:.3g}")
+            f"{comparison.diff:+.4f} [{comparison.ci_low:+.4f}, {comparison.ci_high:+.4f}], {p_text(comparison.p_value)}")
     if comparison.verdict == "better":
         return Verdict(check="beats_best_member", status="pass", message=f"Significantly better: {said}.",
                        evidence=evidence)
@@ -191,5 +192,5 @@ def _summary(result: BuildEnsembleResult, spec: BuildEnsembleSpec, metric: str, 
     word = {"better": "beats", "worse": "loses to", "not_significant": "is not significantly different from"}
     return (f"A {spec.method} ensemble of {len(spec.run_ids)} runs scores validation {metric} {result.value:.4f}; it "
             f"{word[c.verdict]} the best member, run {c.against} ({c.value:.4f}; diff {c.diff:+.4f} "
-            f"[{c.ci_low:+.4f}, {c.ci_high:+.4f}], {c.test} p={c.p_value:.3g}). "
+            f"[{c.ci_low:+.4f}, {c.ci_high:+.4f}], {c.test} {p_text(c.p_value)}). "
             f"Saved as run {run_id}; next: evaluate_model, profile_inference or export_model.")
