@@ -11,12 +11,11 @@ from ml_expert.tools.data.prepare import prepare_data
 from ml_expert.tools.data.spec import DataSpec
 from ml_expert.tools.data.splits import Split
 from ml_expert.tools.errors import SpecError
+from ml_expert.tools.evaluate.run import RECORDED_EXPERIMENTS
 from ml_expert.tools.job import JobContext
 from ml_expert.tools.models.load import LoadedModel, load_run
 from ml_expert.tools.train.metrics import softmax
 from ml_expert.tools.train.spec import ExperimentSpec
-
-RECORDED_EXPERIMENTS = ("experiment.json", "best_experiment.json")  # train_model's, tune_hyperparams'
 
 
 @dataclass(frozen=True)
@@ -27,7 +26,7 @@ class Member:
 
 
 def load_members(run_ids: list[str], job: JobContext) -> list[Member]:
-    """Built-in models trained (with preprocessing) on the same dataset version, split and columns."""
+    """Built-in models trained (with preprocessing) for one task on one data spec and split."""
     members = [Member(run_id, load_run(run_id, job, f"run_ids[{i}]"), f"run_ids[{i}]")
                for i, run_id in enumerate(run_ids)]
     first = members[0].loaded
