@@ -33,6 +33,12 @@ EXPERIMENT_FILE = "experiment.json"
 
 
 def train_model(spec: TrainModelSpec, job: JobContext) -> TrainModelResult:
+    if spec.tasks:
+        from ml_expert.tools.train.continual import train_sequence
+
+        if spec.target is not None:
+            raise SpecError("target", "a task sequence has no single target", "target null with tasks")
+        return train_sequence(spec, job)
     started = time.perf_counter()
     experiment = ExperimentSpec(model=spec.model, data=spec.data, training=spec.training)
     job.progress(0, message="loading the data")

@@ -36,6 +36,10 @@ class TrainModelSpec(ToolSpec):
                                              "null trains every epoch. The best epoch's weights are kept.")
     target: TrainTarget | None = Field(default=None, description="Optional score to reach, e.g. "
                                                                  "{'metric': 'accuracy', 'value': 0.9}.")
+    tasks: list[DataSpec] | None = Field(default=None, min_length=1, max_length=10,
+                                         description="Later tasks, trained in turn after data; forgetting measured.")
+    replay_rows: int = Field(default=0, ge=0, le=100_000, description="Rows of each earlier task replayed with "
+                                                                      "later ones (effect measured vs none).")
 
     @model_validator(mode="before")
     @classmethod
@@ -65,6 +69,17 @@ class TrainingMemory(BaseModel):
     seconds_per_step: float
 
 
+class Continual(BaseModel):
+    """accuracy[i][j]: validation accuracy on task j after training task i."""
+
+    accuracy: list[list[float]]
+    forgetting: float = Field(description="Chaudhry et al. 2018: mean best-minus-final accuracy of earlier tasks.")
+    backward_transfer: float = Field(description="Lopez-Paz & Ranzato 2017: mean final-minus-just-trained.")
+    replay_rows: int
+    forgetting_without_replay: float | None = None
+    backward_transfer_without_replay: float | None = None
+
+
 class TrainModelResult(ToolResult):
     """The trained run: its best epoch, why it stopped, and the metric the verdicts use."""
 
@@ -76,5 +91,6 @@ class TrainModelResult(ToolResult):
         default=None, description="budget: every epoch ran; early_stopping: patience ran out; nan: diverged.")
     target_epoch: int | None = Field(default=None, description="First epoch that met the target, if any.")
     memory: TrainingMemory | None = None
+    continual: Continual | None = None
     importance: list[FeatureImportance] | None = Field(
         default=None, description="Top 5 columns by permutation importance on validation (none past 100 columns).")
