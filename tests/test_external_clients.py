@@ -49,13 +49,16 @@ def server_command(workspace: Path) -> list[str]:
             "--root", str(root)]
 
 
-def filled(arguments: dict, ids: dict[str, str], runs: dict[str, str]) -> dict:
-    """'$job_id' / '$run_id': the first seen; '$run_id:TOOL': the run of the last call to TOOL."""
-    text = re.sub(r'"\$run_id:(\w+)"', lambda m: json.dumps(runs.get(m.group(1))), json.dumps(arguments))
+def filled(arguments: dict, ids: dict[str, str], runs: dict[str, list[str]]) -> dict:
+    """'$job_id' / '$run_id': the first seen; '$run_id:TOOL': the run of the last call to TOOL;
+    '$runs:TOOL': the runs of every call to TOOL so far."""
+    text = re.sub(r'"\$runs:(\w+)"', lambda m: json.dumps(runs.get(m.group(1))), json.dumps(arguments))
+    text = re.sub(r'"\$run_id:(\w+)"', lambda m: json.dumps(runs.get(m.group(1), [None])[-1]), text)
     return json.loads(text.replace('"$job_id"', json.dumps(ids.get("job_id")))
                       .replace('"$run_id"', json.dumps(ids.get("run_id"))))
 
 
+@pytest.mark.timeout(900)  # a fresh server per call, and the chained tools run to the end
 def test_inspector_lists_the_tools_and_calls_every_one(tmp_path):
     server = server_command(tmp_path)
     listed = npx("inspector", "--cli", *server, "--method", "tools/list")
@@ -63,7 +66,7 @@ def test_inspector_lists_the_tools_and_calls_every_one(tmp_path):
     names = {tool["name"] for tool in json.loads(listed.stdout)["tools"]}
     assert names == {call["tool"] for call in CALLS}
     ids: dict[str, str] = {}
-    runs: dict[str, str] = {}
+    runs: dict[str, list[str]] = {}
     for call in CALLS:
         arguments = filled(call["arguments"], ids, runs)
         done = npx("inspector", "--cli", *server, "--method", "tools/call", "--tool-name", call["tool"],
@@ -74,7 +77,7 @@ def test_inspector_lists_the_tools_and_calls_every_one(tmp_path):
         ids.setdefault("job_id", structured.get("job_id"))
         ids.setdefault("run_id", structured.get("run_id"))
         if structured.get("run_id"):
-            runs[call["tool"]] = structured["run_id"]
+            runs.setdefault(call["tool"], []).append(structured["run_id"])
 
 
 def test_typescript_sdk_validates_every_structured_result(tmp_path):

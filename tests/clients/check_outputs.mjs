@@ -14,11 +14,13 @@ const client = new Client({ name: "ml-expert-output-check", version: "1.0.0" });
 await client.connect(new StdioClientTransport({ command, args, stderr: "ignore" }));
 const listed = await client.listTools();
 const { tools } = listed;
-// "$job_id" / "$run_id": the first seen; "$run_id:TOOL": the run of the last call to TOOL.
+// "$job_id" / "$run_id": the first seen; "$run_id:TOOL": the run of the last call to TOOL;
+// "$runs:TOOL": the runs of every call to TOOL so far.
 const ids = {};
 const runs = {};
 const fill = (value) => JSON.parse(JSON.stringify(value)
-  .replace(/"\$run_id:(\w+)"/g, (_, tool) => JSON.stringify(runs[tool]))
+  .replace(/"\$runs:(\w+)"/g, (_, tool) => JSON.stringify(runs[tool]))
+  .replace(/"\$run_id:(\w+)"/g, (_, tool) => JSON.stringify(runs[tool]?.at(-1)))
   .replace(/"\$(job_id|run_id)"/g, (_, key) => JSON.stringify(ids[key])));
 const report = { checked: [], missing: [], list_bytes: JSON.stringify(listed).length, bytes: {}, text_bytes: {},
                  answer_bytes: {}, text_is_json: [], links: {} };
@@ -32,7 +34,7 @@ for (const call of calls) {
   const structured = result.structuredContent ?? {};
   ids.job_id ??= structured.job_id;
   ids.run_id ??= structured.run_id;
-  if (structured.run_id) runs[call.tool] = structured.run_id;
+  if (structured.run_id) (runs[call.tool] ??= []).push(structured.run_id);
   const text = result.content.filter((block) => block.type === "text").map((block) => block.text).join("\n");
   try { JSON.parse(text); report.text_is_json.push(call.tool); } catch { /* a summary, as it should be */ }
   const links = result.content.filter((block) => block.type === "resource_link");
