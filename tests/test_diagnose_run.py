@@ -169,3 +169,22 @@ def test_a_segfault_is_reported_with_its_signal_and_line(tmp_path):
 def test_script_path_errors_are_spec_errors(tmp_path):
     with pytest.raises(SpecError, match="outside the server's roots"):
         _run(tmp_path, {"kind": "script", "script": str(FAULTS / "scripts" / "no_zero_grad.py")}, roots=[tmp_path])
+
+
+def test_pytorch_warnings_come_back_with_the_users_line(tmp_path):
+    (tmp_path / "fit.py").write_text(
+        "import torch\n"
+        "model = torch.nn.Linear(3, 1)\n"
+        "opt = torch.optim.SGD(model.parameters(), lr=0.1)\n"
+        "x, y = torch.randn(64, 3), torch.randn(64)\n"
+        "for step in range(20):\n"
+        "    opt.zero_grad()\n"
+        "    loss = torch.nn.functional.mse_loss(model(x), y)\n"
+        "    loss.backward()\n"
+        "    opt.step()\n")
+    result = _run(tmp_path, {"kind": "script", "script": "fit.py"}, roots=[tmp_path])
+    top = result.diagnoses[0]
+    assert top.label == "loss_shape_broadcast" and top.where == f"{tmp_path / 'fit.py'}:7"
+    warned = [w for w in result.script_warnings if "target size" in w.message]
+    assert warned and warned[0].where == f"{tmp_path / 'fit.py'}:7" and warned[0].category == "UserWarning"
+    assert result.proof is None and "no run-time setting" in result.proof_skipped
