@@ -147,3 +147,17 @@ def test_text_and_date_columns_are_refused_by_name(tmp_path, values, expected):
     assert error.value.field == "data.source.features"
     assert "'note'" in error.value.problem and expected in error.value.problem
     assert "features list without it" in error.value.accepted
+
+
+def test_profile_checks_parity_through_the_encodings(trained):
+    from ml_expert.tools.profile.run import profile_inference
+    from ml_expert.tools.profile.schema import ProfileInferenceSpec
+
+    workspace, root, run_id, result = trained
+    spec = ProfileInferenceSpec.model_validate({
+        "model": {"kind": "run", "run_id": run_id}, "variants": ["inference_mode"], "batch_sizes": [1, 4],
+        "threads": 1, "max_seconds_per_measurement": 0.05, "parity_samples": 256})
+    profiled = profile_inference(spec, JobContext.local(workspace, roots=[root]))
+    parity = next(v.parity for v in profiled.variants if v.variant == "eager")
+    assert parity.inputs == "validation rows"
+    assert parity.reference_metric == pytest.approx(result.metrics["val_accuracy"], abs=1e-4)
