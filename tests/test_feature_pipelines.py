@@ -161,3 +161,15 @@ def test_profile_checks_parity_through_the_encodings(trained):
     parity = next(v.parity for v in profiled.variants if v.variant == "eager")
     assert parity.inputs == "validation rows"
     assert parity.reference_metric == pytest.approx(result.metrics["val_accuracy"], abs=1e-4)
+
+
+def test_check_drift_refuses_a_run_with_encoded_columns_by_name(trained):
+    from ml_expert.tools.drift.run import check_drift
+    from ml_expert.tools.drift.schema import CheckDriftSpec
+
+    workspace, root, run_id, _ = trained
+    mixed_frame(seed=2).drop(columns=["color"]).fillna(0.0).assign(color=1.0).to_csv(root / "batch.csv", index=False)
+    with pytest.raises(SpecError) as error:
+        check_drift(CheckDriftSpec(batch=str(root / "batch.csv"), run_id=run_id),
+                    JobContext.local(workspace, roots=[root]))
+    assert error.value.field == "run_id" and "one-hot 'color'" in error.value.problem

@@ -59,6 +59,10 @@ def trained_data(loaded, job: JobContext, field: str):
     if loaded.input_kind == "tokens":
         raise SpecError(field, "drift is checked on tabular or image features, not token ids",
                         "a run whose model takes tabular or image input")
+    from ml_expert.tools.preprocess.features import refuse_encoded
+
+    refuse_encoded(preprocessing, loaded.config.get("from_run"), field,
+                   "drift statistics do not cover (they compare raw numeric columns)")
     prepared = prepare_data(DataSpec.model_validate(data), job, field=f"{field} (its training data)")
     return prepared, preprocessing.column_order(prepared.table.feature_names, field)
 

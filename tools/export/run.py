@@ -23,7 +23,7 @@ from ml_expert.tools.export.evaluation import find_evaluation
 from ml_expert.tools.export.schema import ExportModelResult, ExportModelSpec, Parity
 from ml_expert.tools.job import JobContext
 from ml_expert.tools.models.load import load_run
-from ml_expert.tools.preprocess.features import describe
+from ml_expert.tools.preprocess.features import refuse_encoded
 from ml_expert.tools.preprocess.files import PREPROCESSING_FILE
 
 CARD_FILE = "README.md"  # the name the Hugging Face Hub reads a model card from
@@ -34,7 +34,8 @@ def export_model(spec: ExportModelSpec, job: JobContext) -> ExportModelResult:
     started = time.perf_counter()
     job.progress(0, 4, "loading the run and checking its evaluation")
     loaded = load_run(spec.run_id, job, "run_id")
-    _refuse_unfoldable(spec.run_id, loaded.preprocessing)
+    refuse_encoded(loaded.preprocessing, spec.run_id, "run_id",
+                   "export cannot fold into model.onnx (only standardisation folds)")
     evaluation = find_evaluation(spec.run_id, job)
     if evaluation is None and not spec.draft:
         raise SpecError("run_id", f"run {spec.run_id!r} was never evaluated on the sealed test split",
@@ -63,16 +64,6 @@ def export_model(spec: ExportModelSpec, job: JobContext) -> ExportModelResult:
                               wall_time_s=round(time.perf_counter() - started, 3)))
     job.progress(4, 4, "done")
     return result
-
-
-def _refuse_unfoldable(run_id: str, preprocessing) -> None:
-    """Only standardisation folds into model.onnx; column encodings would need their own serving code."""
-    if preprocessing is not None and preprocessing.encodings is not None:
-        steps = describe(preprocessing.encodings)
-        raise SpecError("run_id", f"run {run_id!r}'s preprocessing encodes columns ({', '.join(steps[:6])}), which "
-                                  "export cannot fold into model.onnx (only standardisation folds)",
-                        "a run trained on numeric columns without missing values and training.log_skewed false "
-                        "(encode the columns in the data first)")
 
 
 def _export_files(loaded, val_X: np.ndarray, job: JobContext) -> dict[str, dict]:

@@ -133,3 +133,14 @@ def describe(encodings: list[ColumnEncoding]) -> list[str]:
         if e.log:
             steps.append(f"log1p {e.name!r}")
     return steps or ["impute later missing values"]
+
+
+def refuse_encoded(preprocessing, run_id: str, field: str, why: str) -> None:
+    """A SpecError for tools that take raw numeric columns only (export, drift), naming the run's encodings."""
+    from ml_expert.tools.errors import SpecError
+
+    if preprocessing is not None and preprocessing.encodings is not None:
+        raise SpecError(field, f"run {run_id!r}'s preprocessing encodes columns "
+                               f"({', '.join(describe(preprocessing.encodings)[:6])}), which {why}",
+                        "a run trained on numeric columns without missing values and training.log_skewed false "
+                        "(encode the columns in the data first)")
