@@ -91,7 +91,7 @@ def _fit_column(values: np.ndarray, name: str, labels: list[str] | None, log_ske
     if labels is not None:
         by_code = {code: label for code, label in zip(_codes(tuple(labels)), labels, strict=True)}
         codes, counts = np.unique(present, return_counts=True)
-        seen = tuple(sorted(by_code[c] for c in codes))
+        seen = tuple(sorted(by_code[c] for c in codes if c in by_code))  # rows of another file may add codes
         fill = float(codes[np.argmax(counts)]) if len(codes) else -1.0
         kind = "onehot" if len(seen) <= MAX_ONE_HOT else "ordinal"
         return ColumnEncoding(name, kind, fill, indicator=bool(missing.any()), categories=seen)
