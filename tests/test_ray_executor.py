@@ -19,6 +19,7 @@ from ml_expert.jobs.ray_executor import RayExecutor, wants_cuda
 from tests.fixtures.jobs import COUNT
 from tests.test_hostile_server import pid_gone
 from tests.test_server_jobs import pid_alive, wait_until_running
+from tests.test_skill import QUICK, TEMPLATES, filled, merged, runs, workspace  # noqa: F401 - fixtures
 
 ray = pytest.importorskip("ray")
 pytestmark = [pytest.mark.anyio, pytest.mark.filterwarnings("ignore::mcp.shared.exceptions.MCPDeprecationWarning")]
@@ -258,3 +259,20 @@ def test_a_job_on_ray_dies_with_its_sigkilled_server(tmp_path, cluster):
         assert pid_gone(job_pid)
     finally:
         server.kill()
+
+
+@pytest.mark.slow  # every ML tool once, each in a fresh Ray worker
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+@pytest.mark.parametrize("template", TEMPLATES, ids=lambda p: p.name)
+async def test_each_ml_tool_runs_on_ray(template, workspace, runs, executor):  # noqa: F811
+    from ml_expert.catalog import CATALOG
+    from ml_expert.config import ServerConfig
+
+    tool = template.name.split(".")[0]
+    spec = merged(filled(template, runs), QUICK.get(template.name, {}))
+    here = ServerConfig(workspace=workspace, roots=(workspace,), workers=1, tracking="none", default_wait_s=600)
+    async with Client(build_server(here, catalog=CATALOG, executor=executor), mode="legacy") as client:
+        result = await client.call_tool(tool, {"spec": spec, "wait_s": 600})
+    assert not result.is_error, (template.name, result.content[0].text)
+    answer = result.structured_content
+    assert answer["status"] == "succeeded" and answer["summary"] and answer["verdicts"], template.name
