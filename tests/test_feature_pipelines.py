@@ -173,3 +173,17 @@ def test_check_drift_refuses_a_run_with_encoded_columns_by_name(trained):
         check_drift(CheckDriftSpec(batch=str(root / "batch.csv"), run_id=run_id),
                     JobContext.local(workspace, roots=[root]))
     assert error.value.field == "run_id" and "one-hot 'color'" in error.value.problem
+
+
+def test_many_categories_are_ordinal_and_unseen_values_are_marked():
+    from ml_expert.tools.data.columns import category_code
+    from ml_expert.tools.preprocess.transforms import Preprocessing
+
+    labels = [f"city{i:02d}" for i in range(30)]
+    X = np.array([[category_code(labels[i % 30])] for i in range(300)] + [[category_code("city03")]],
+                 dtype=np.float32)
+    fitted = Preprocessing.fit(X, np.zeros(301, dtype=np.int64), task="classification", feature_names=["city"],
+                               categories={"city": labels + ["never_in_training"]}, scale_inputs=False)
+    assert fitted.encodings[0].kind == "ordinal" and fitted.model_features == ["city"]
+    rows = np.array([[category_code("city07")], [category_code("never_in_training")], [np.nan]], dtype=np.float32)
+    assert fitted.transform(rows)[:, 0].tolist() == [7.0, -1.0, 3.0]  # rank, unseen, the most frequent's rank
