@@ -276,3 +276,16 @@ async def test_each_ml_tool_runs_on_ray(template, workspace, runs, executor):  #
     assert not result.is_error, (template.name, result.content[0].text)
     answer = result.structured_content
     assert answer["status"] == "succeeded" and answer["summary"] and answer["verdicts"], template.name
+
+
+async def test_on_ray_user_code_sees_no_secret_and_a_malformed_event_fails_only_its_job(config, executor):
+    from ml_expert.jobs.executor import SECRET_NAME
+    from tests.fixtures.hostile_tool import MISBEHAVE
+
+    async with Client(build_server(config, catalog=[MISBEHAVE], executor=executor), mode="legacy") as client:
+        env = (await client.call_tool("misbehave", {"spec": {"act": "dump_env"}})).structured_content["env"]
+        garbage = await client.call_tool("misbehave", {"spec": {"act": "garbage", "line": "this is not json"},
+                                                       "wait_s": 60})
+        await client.send_ping()
+    assert env and not [name for name in env if SECRET_NAME.search(name)]  # Ray's own tokens included
+    assert garbage.is_error and "malformed event: not JSON" in garbage.content[0].text
