@@ -41,6 +41,11 @@ QUICK = {
     "evaluate_model.test_split.json": {"bootstrap_resamples": 100, "baselines": False},
     "ablate_experiment.components.json": {"seeds": 2, "base": {"training": {"epochs": 2}}},
     "build_ensemble.stacked_runs.json": {"folds": 2, "bootstrap_resamples": 100},
+    "train_model.mixed_csv.json": {"training": {"epochs": 3}},
+    "train_model.continual_replay.json": {"training": {"epochs": 3}, "replay_rows": 20},
+    "train_model.memory_checkpointing.json": {"model": {"width": 32, "depth": 3},
+                                              "training": {"epochs": 1, "batch_size": 64}},
+    "evaluate_model.robustness.json": {"bootstrap_resamples": 100, "robustness": {"pgd_steps": 3}},
 }
 
 
@@ -93,6 +98,8 @@ def runs(workspace):
             return ran("train_model", QUICK_TRAINING)
         if kind == "second-train_model":  # an ensemble's other member: another width and seed
             return ran("train_model", merged(QUICK_TRAINING, {"model": {"width": 16}, "seed": 1}))
+        if kind == "unevaluated-train_model":  # its own lineage: the test split is still sealed for it
+            return ran("train_model", QUICK_TRAINING)
         if kind == "evaluated-train_model":
             trained = ran("train_model", QUICK_TRAINING)
             ran("evaluate_model", {"run_id": trained, "bootstrap_resamples": 100, "baselines": False})
