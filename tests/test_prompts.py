@@ -11,7 +11,7 @@ from ml_expert.prompts_loader import _prompt, load_prompts
 
 pytestmark = pytest.mark.anyio
 WORKFLOWS = {"implement_architecture", "debug_training", "tune", "latency_budget", "ship_model",
-             "ablation_and_ensembles"}
+             "ablation_and_ensembles", "robustness_and_continual"}
 
 
 @pytest.mark.parametrize("mode", ["legacy", "auto"])
