@@ -18,7 +18,7 @@ INPUT_BUDGET_BYTES = 2_000  # per tool at most; lowered until the whole list fit
 MAX_DEPTH = 6
 # Tried in order until the schema fits: (description limit in characters, keep bounds). None keeps
 # whole descriptions, 0 their first sentence. Bounds go before words: the server names them in errors.
-LADDER = ((None, True), (0, True), (0, False), (120, False), (90, False), (60, False), (40, False))
+LADDER = ((None, True), (0, True), (0, False), (120, False), (90, False), (60, False), (40, False), (25, False))
 TYPE_KEYS = ("type", "enum", "const", "default", "format")
 BOUND_KEYS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength", "pattern",
               "minItems", "maxItems")
