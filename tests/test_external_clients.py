@@ -58,16 +58,10 @@ def filled(arguments: dict, ids: dict[str, str], runs: dict[str, list[str]]) -> 
                       .replace('"$run_id"', json.dumps(ids.get("run_id"))))
 
 
-@pytest.mark.timeout(900)  # a fresh server per call, and the chained tools run to the end
-def test_inspector_lists_the_tools_and_calls_every_one(tmp_path):
-    server = server_command(tmp_path)
-    listed = npx("inspector", "--cli", *server, "--method", "tools/list")
-    assert listed.returncode == 0, listed.stderr
-    names = {tool["name"] for tool in json.loads(listed.stdout)["tools"]}
-    assert names == {call["tool"] for call in CALLS}
+def call_through_inspector(server: list[str], calls: list[dict]) -> None:
     ids: dict[str, str] = {}
     runs: dict[str, list[str]] = {}
-    for call in CALLS:
+    for call in calls:
         arguments = filled(call["arguments"], ids, runs)
         done = npx("inspector", "--cli", *server, "--method", "tools/call", "--tool-name", call["tool"],
                    "--tool-args-json", json.dumps(arguments))
@@ -78,6 +72,22 @@ def test_inspector_lists_the_tools_and_calls_every_one(tmp_path):
         ids.setdefault("run_id", structured.get("run_id"))
         if structured.get("run_id"):
             runs.setdefault(call["tool"], []).append(structured["run_id"])
+
+
+def test_inspector_lists_every_tool_and_calls_the_first_ones(tmp_path):
+    # The TypeScript test below calls every tool in one session; the Inspector starts a server per
+    # call, so the default run takes the calls that need no earlier run, and the chain runs under slow.
+    server = server_command(tmp_path)
+    listed = npx("inspector", "--cli", *server, "--method", "tools/list")
+    assert listed.returncode == 0, listed.stderr
+    assert {tool["name"] for tool in json.loads(listed.stdout)["tools"]} == {call["tool"] for call in CALLS}
+    call_through_inspector(server, [call for call in CALLS if call["tool"] in ("audit_data", "list_jobs")])
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(900)  # a fresh server per call, and the chained tools run to the end
+def test_inspector_calls_every_tool(tmp_path):
+    call_through_inspector(server_command(tmp_path), CALLS)
 
 
 def test_typescript_sdk_validates_every_structured_result(tmp_path):
