@@ -44,7 +44,7 @@ QUICK = {
     "train_model.mixed_csv.json": {"training": {"epochs": 3}},
     "train_model.continual_replay.json": {"training": {"epochs": 3}, "replay_rows": 20},
     "train_model.memory_checkpointing.json": {"model": {"width": 32, "depth": 3},
-                                              "training": {"epochs": 1, "batch_size": 64}},
+                                              "training": {"epochs": 1, "batch_size": 64, "max_steps": 5}},
     "evaluate_model.robustness.json": {"bootstrap_resamples": 100, "robustness": {"pgd_steps": 3}},
 }
 
