@@ -158,8 +158,8 @@ def _ratio(plain, probed, repeats: int) -> tuple[float, float, float]:
 
 
 def probe_overhead(repeats: int = 11, steps: int = 400) -> None:
-    from ml_expert.tools.diagnose.experiment_probe import ExperimentProbe
-    from ml_expert.tools.diagnose.script_probe import ScriptProbe
+    from ml_expert.tools.diagnose.experiment.probe import ExperimentProbe
+    from ml_expert.tools.diagnose.script.probe import ScriptProbe
     from ml_expert.tools.train.loop import fit
     from ml_expert.tools.train.spec import ExperimentSpec
 

@@ -14,8 +14,8 @@ import torch.nn.functional as F
 from torch import nn
 
 from ml_expert.tools.diagnose.registry import diagnose
-from ml_expert.tools.diagnose.script_probe import BudgetReached, ScriptProbe
-from ml_expert.tools.diagnose.script_trace import build_trace
+from ml_expert.tools.diagnose.script.probe import BudgetReached, ScriptProbe
+from ml_expert.tools.diagnose.script.trace import build_trace
 
 HERE = Path(__file__)
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 import numpy as np
 
 from ml_expert.tools.data.prepare import PreparedData
-from ml_expert.tools.diagnose.experiment import ProbedRun, probed_run
+from ml_expert.tools.diagnose.experiment.run import ProbedRun, probed_run
 from ml_expert.tools.diagnose.fixes import plan_fix
 from ml_expert.tools.diagnose.registry import diagnose
 from ml_expert.tools.diagnose.schema import Diagnosis, Proof, ProofRun

@@ -79,7 +79,7 @@ def diagnose_training(spec: DiagnoseTrainingSpec, job: JobContext) -> DiagnoseTr
 
 def _experiment(mode: ExperimentMode, seed: int, job: JobContext, started: float) -> Outcome:
     from ml_expert.tools.data.prepare import prepare_data
-    from ml_expert.tools.diagnose.experiment import probed_run
+    from ml_expert.tools.diagnose.experiment.run import probed_run
     from ml_expert.tools.diagnose.plots import confusion_matrix_png
     from ml_expert.tools.diagnose.proof import prove_fix
 
@@ -107,8 +107,8 @@ def _experiment(mode: ExperimentMode, seed: int, job: JobContext, started: float
 
 
 def _script(mode: ScriptMode, seed: int, job: JobContext, started: float) -> Outcome:
-    from ml_expert.tools.diagnose.script import run_script
-    from ml_expert.tools.diagnose.script_proof import prove_script_fix
+    from ml_expert.tools.diagnose.script.proof import prove_script_fix
+    from ml_expert.tools.diagnose.script.run import run_script
 
     job.progress(0, 3, "running the script under probes")
     ran = run_script(mode, job, seed)

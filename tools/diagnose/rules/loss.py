@@ -1,5 +1,5 @@
 """Rules for what reaches the loss: its reduction, the shapes it compares, and whether the model's output
-activation can produce the targets. They read the script probe's loss checks (``loss_checks``)."""
+activation can produce the targets. They read the script probe's loss checks (``script.loss_checks``)."""
 
 from __future__ import annotations
 

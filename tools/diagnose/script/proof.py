@@ -13,7 +13,7 @@ import numpy as np
 from ml_expert.tools.diagnose.proof import INFLATED, METRICS, RESAMPLES, proof_note, unpaired_interval
 from ml_expert.tools.diagnose.registry import MIN_CONFIDENCE, get_rule
 from ml_expert.tools.diagnose.schema import Diagnosis, Proof, ProofRun, ScriptMode
-from ml_expert.tools.diagnose.script import ScriptRun, run_script
+from ml_expert.tools.diagnose.script.run import ScriptRun, run_script
 from ml_expert.tools.diagnose.trace import Trace
 from ml_expert.tools.job import JobContext
 from ml_expert.tools.stats import paired_bootstrap_diff

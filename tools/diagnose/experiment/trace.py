@@ -7,7 +7,7 @@ import numpy as np
 from ml_expert.tools.data.leakage import label_leak
 from ml_expert.tools.data.prepare import PreparedData
 from ml_expert.tools.data.splits import Split
-from ml_expert.tools.diagnose.experiment_probe import ExperimentProbe
+from ml_expert.tools.diagnose.experiment.probe import ExperimentProbe
 from ml_expert.tools.diagnose.probes import input_stats, row_hashes
 from ml_expert.tools.diagnose.signal import signal_score
 from ml_expert.tools.diagnose.trace import DataFacts, EpochRow, Trace, Wiring

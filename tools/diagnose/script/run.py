@@ -61,7 +61,7 @@ def run_script(mode: ScriptMode, job: JobContext, seed: int, overrides: dict | N
     with open(log_path, "wb") as log:
         try:
             returncode = subprocess.run(
-                [sys.executable, "-m", "ml_expert.tools.diagnose.script_runner", str(config)], cwd=script.parent,
+                [sys.executable, "-m", "ml_expert.tools.diagnose.script.runner", str(config)], cwd=script.parent,
                 stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
                 timeout=mode.time_budget_s + GRACE_S, check=False).returncode
         except subprocess.TimeoutExpired:

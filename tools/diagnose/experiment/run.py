@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from ml_expert.tools.data.prepare import PreparedData
 from ml_expert.tools.data.splits import Split
-from ml_expert.tools.diagnose.experiment_probe import ExperimentProbe
-from ml_expert.tools.diagnose.experiment_trace import experiment_trace
+from ml_expert.tools.diagnose.experiment.probe import ExperimentProbe
+from ml_expert.tools.diagnose.experiment.trace import experiment_trace
 from ml_expert.tools.diagnose.fixes import PlannedFix
 from ml_expert.tools.diagnose.trace import Trace
 from ml_expert.tools.job import JobContext

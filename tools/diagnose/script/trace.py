@@ -8,8 +8,8 @@ import numpy as np
 
 from ml_expert.tools.data.leakage import label_leak
 from ml_expert.tools.diagnose import probes
-from ml_expert.tools.diagnose.loss_checks import CLASS_LOSSES, MAX_INTEGER_CLASSES, REGRESSION_LOSSES
-from ml_expert.tools.diagnose.script_probe import ScriptProbe
+from ml_expert.tools.diagnose.script.loss_checks import CLASS_LOSSES, MAX_INTEGER_CLASSES, REGRESSION_LOSSES
+from ml_expert.tools.diagnose.script.probe import ScriptProbe
 from ml_expert.tools.diagnose.signal import signal_score
 from ml_expert.tools.diagnose.trace import Crash, DataFacts, LayerGroup, ScriptWarning, Trace, Wiring
 

@@ -28,8 +28,9 @@ from torch import nn
 from torch.optim import lr_scheduler
 from torch.optim.optimizer import register_optimizer_step_post_hook, register_optimizer_step_pre_hook
 
-from ml_expert.tools.diagnose import loss_checks, probes
-from ml_expert.tools.diagnose.loss_checks import (
+from ml_expert.tools.diagnose import probes
+from ml_expert.tools.diagnose.script import loss_checks
+from ml_expert.tools.diagnose.script.loss_checks import (
     CLASS_LOSSES,
     LOSS_KINDS,
     MAX_INTEGER_CLASSES,

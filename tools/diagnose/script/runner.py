@@ -1,6 +1,6 @@
 """Child process of script mode: run the user's script unmodified under global probes, write the trace.
 
-Usage: python -m ml_expert.tools.diagnose.script_runner CONFIG.json
+Usage: python -m ml_expert.tools.diagnose.script.runner CONFIG.json
 CONFIG holds script, args, trace (output path), max_steps, time_budget_s, threads and optional
 overrides (the proof's re-run). The script runs as __main__ with its own sys.argv; it stops after
 max_steps optimizer steps or the time budget, whichever comes first, by an exception raised from
@@ -59,8 +59,8 @@ def main(config_path: str) -> int:
     faulthandler.enable()  # a segfault still prints the Python stack, with the user's line, to the log
     import torch
 
-    from ml_expert.tools.diagnose.script_probe import BudgetReached, ScriptProbe
-    from ml_expert.tools.diagnose.script_trace import build_trace
+    from ml_expert.tools.diagnose.script.probe import BudgetReached, ScriptProbe
+    from ml_expert.tools.diagnose.script.trace import build_trace
     from ml_expert.tools.diagnose.trace import Crash
 
     torch.set_num_threads(int(config["threads"]))
