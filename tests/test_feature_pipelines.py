@@ -1,5 +1,6 @@
 """Feature pipelines (issue 17): categorical, missing and skewed columns are encoded by the
-preprocessing fitted on the training rows, travel with the model, and text/date columns are refused."""
+preprocessing fitted on the training rows, travel with the model (into export_model's graphs and
+check_drift's statistics), and text/date columns are refused."""
 
 from __future__ import annotations
 
@@ -120,16 +121,93 @@ def test_statistics_come_from_the_training_rows_only(tmp_path):
     assert fitted.x_mean[5] == pytest.approx(frame.loc[train_rows, "income"].mean(), rel=1e-5)
 
 
-def test_a_run_with_encoded_columns_is_refused_by_export_with_the_steps(trained):
+@pytest.fixture(scope="module")
+def exported(trained):
     from ml_expert.tools.export.run import export_model
     from ml_expert.tools.export.schema import ExportModelSpec
 
     workspace, root, run_id, _ = trained
-    with pytest.raises(SpecError) as error:
-        export_model(ExportModelSpec(run_id=run_id, draft=True), JobContext.local(workspace, roots=[root]))
-    assert error.value.field == "run_id"
-    assert "one-hot 'color'" in error.value.problem and "impute 'x1'" in error.value.problem
-    assert "log1p 'income'" in error.value.problem and "log_skewed false" in error.value.accepted
+    job = JobContext.local(workspace, roots=[root], tool="export_model")
+    return export_model(ExportModelSpec(run_id=run_id, draft=True), job), job
+
+
+def test_export_folds_the_encodings_into_pt2_and_onnx_with_parity_on_raw_rows(trained, exported):
+    import onnx
+
+    from ml_expert.tools.drift.source import run_outputs
+    from ml_expert.tools.export.package import onnx_outputs, onnx_session, pt2_outputs
+    from ml_expert.tools.models.load import load_run
+
+    workspace, root, run_id, _ = trained
+    result, job = exported
+    for name in ("pt2", "onnx"):
+        parity = result.parity[name]
+        assert parity.passed and parity.relative_diff <= 1e-4 and parity.top1_agreement == 1.0
+    # Validation rows fed raw: colour codes, NaN in x1, income unlogged; the graph encodes them itself.
+    loaded = load_run(run_id, job)
+    val = prepare_data(DataSpec.model_validate(loaded.preprocessing.fitted_on["data"]), job).splits.val
+    raw = val.X[:, loaded.preprocessing.column_order(["color", "x1", "income"], "data")]
+    assert np.isnan(raw[:, 1]).sum() >= 3 and parity.rows == len(raw)
+    unseen = np.array([[123.0, np.nan, 5.0]])  # a colour code training never saw, x1 missing
+    rows = np.concatenate([raw, unseen])
+    expected = run_outputs(loaded, rows)
+    program = torch.export.load(str(job.run_dir / "model.pt2"))
+    for outputs in (pt2_outputs(program, rows), onnx_outputs(onnx_session(job.run_dir / "model.onnx"), rows)):
+        assert np.abs(outputs - expected).max() <= 1e-4 * np.abs(expected).max()
+    ops = {node.op_type for node in onnx.load(str(job.run_dir / "model.onnx")).graph.node}
+    assert {"IsNaN", "Where", "Equal", "Log"} <= ops
+    package = json.loads((job.run_dir / "package.json").read_text())["input"]
+    color = next(c for c in package["column_values"] if c["name"] == "color")
+    assert color["holds"] == "category code" and set(color["codes"]) == {"blue", "green", "red"}
+    from ml_expert.tools.data.columns import category_code
+
+    assert color["codes"]["red"] == category_code("red") and "crc32" in package["category_code"]
+    assert "one-hot 'color'" in (job.run_dir / "README.md").read_text()
+    saved = json.loads((job.run_dir / "preprocessing.json").read_text())
+    assert next(c for c in saved["columns"] if c["name"] == "color")["codes"] == [
+        category_code(label) for label in ("blue", "green", "red")]
+
+
+def test_the_torch_encoder_matches_the_numpy_encodings_for_ordinal_columns():
+    from ml_expert.tools.data.columns import category_code
+    from ml_expert.tools.export.encoding import encoder_module
+    from ml_expert.tools.preprocess.features import encode, fit_encodings
+
+    labels = [f"city{i:02d}" for i in range(30)]
+    X = np.array([[category_code(labels[i % 30]), float(i % 7) if i % 5 else np.nan] for i in range(300)])
+    encodings = fit_encodings(X, ["city", "n"], {"city": labels}, log_skewed=False)
+    assert encodings[0].kind == "ordinal" and encodings[1].indicator
+    rows = np.array([[category_code("city07"), 1.0], [category_code("elsewhere"), np.nan], [np.nan, 3.0]])
+    torch_rows = encoder_module(encodings)(torch.tensor(rows, dtype=torch.float32)).numpy()
+    assert torch_rows.tolist() == encode(encodings, rows).tolist()
+    assert torch_rows[:, 0].tolist()[:2] == [7.0, -1.0]
+
+
+def test_check_drift_on_an_encoded_run_tests_categories_and_missing_shares(trained, exported):
+    from ml_expert.tools.drift.run import check_drift
+    from ml_expert.tools.drift.schema import CheckDriftSpec
+
+    workspace, root, run_id, _ = trained
+    mixed_frame(seed=2).to_csv(root / "same.csv", index=False)
+    same = check_drift(CheckDriftSpec(batch=str(root / "same.csv"), run_id=exported[1].run_id),
+                       JobContext.local(workspace, roots=[root]))
+    assert same.drifted_features == [] and same.recommendation == "fine"
+    kinds = {row.feature: row.kind for row in same.most_drifted}
+    assert kinds["color"] == "categorical" and kinds["x1:missing"] == "categorical"
+
+    shifted = mixed_frame(seed=3)
+    shifted.loc[np.random.default_rng(0).random(N_ROWS) < 0.5, "color"] = "red"  # red: a third -> two thirds
+    shifted.drop(columns=["y"]).to_csv(root / "red.csv", index=False)
+    red = check_drift(CheckDriftSpec(batch=str(root / "red.csv"), run_id=run_id),
+                      JobContext.local(workspace, roots=[root]))
+    assert red.drifted_features == ["color"] and red.most_drifted[0].method == "chi2"
+
+    holes = mixed_frame(seed=4)
+    holes.loc[np.random.default_rng(1).random(N_ROWS) < 0.4, "income"] = np.nan  # training had none missing
+    holes.to_csv(root / "holes.csv", index=False)
+    missing = check_drift(CheckDriftSpec(batch=str(root / "holes.csv"), run_id=run_id),
+                          JobContext.local(workspace, roots=[root]))
+    assert "income:missing" in missing.drifted_features and "color" not in missing.drifted_features
 
 
 @pytest.mark.parametrize(("values", "expected"), [
@@ -161,18 +239,6 @@ def test_profile_checks_parity_through_the_encodings(trained):
     parity = next(v.parity for v in profiled.variants if v.variant == "eager")
     assert parity.inputs == "validation rows"
     assert parity.reference_metric == pytest.approx(result.metrics["val_accuracy"], abs=1e-4)
-
-
-def test_check_drift_refuses_a_run_with_encoded_columns_by_name(trained):
-    from ml_expert.tools.drift.run import check_drift
-    from ml_expert.tools.drift.schema import CheckDriftSpec
-
-    workspace, root, run_id, _ = trained
-    mixed_frame(seed=2).drop(columns=["color"]).fillna(0.0).assign(color=1.0).to_csv(root / "batch.csv", index=False)
-    with pytest.raises(SpecError) as error:
-        check_drift(CheckDriftSpec(batch=str(root / "batch.csv"), run_id=run_id),
-                    JobContext.local(workspace, roots=[root]))
-    assert error.value.field == "run_id" and "one-hot 'color'" in error.value.problem
 
 
 def test_many_categories_are_ordinal_and_unseen_values_are_marked():

@@ -3,7 +3,9 @@ reference's order, and the labels when the batch has them.
 
 The data layer's reader wants a target in every file; a production batch often has none, and
 its columns are fixed by the model rather than chosen, so it is read here with the same rules:
-numeric features, no missing values, files only under the roots.
+numeric features, no missing values, files only under the roots. For a model whose preprocessing
+encodes columns, its categorical columns may hold their values (read as the data layer's codes)
+and any column may have missing values (the model imputes them).
 """
 
 from __future__ import annotations
@@ -29,11 +31,12 @@ class Batch:
 
 
 def load_batch(raw_path: str, target: str | None, feature_names: list[str], task: str,
-               class_names: list[str] | None, roots: list[Path]) -> Batch:
+               class_names: list[str] | None, roots: list[Path], *, categorical: list[str] = (),
+               allow_missing: bool = False) -> Batch:
     path = resolve_under_roots("batch", raw_path, roots)
     suffix = path.suffix.lower()
     if suffix in (".csv", ".parquet", ".pq"):
-        X, raw_labels = _read_table(path, target, feature_names)
+        X, raw_labels = _read_table(path, target, feature_names, categorical)
     elif suffix in (".npz", ".npy"):
         X, raw_labels = _read_arrays(path, target, len(feature_names))
     else:
@@ -41,16 +44,18 @@ def load_batch(raw_path: str, target: str | None, feature_names: list[str], task
     if len(X) < 2:
         raise SpecError("batch", f"{path.name} holds {len(X)} row(s)", "a batch of at least 2 rows "
                                                                         "(a few hundred for a useful test)")
-    bad = ~np.isfinite(X)
+    bad = np.isinf(X) if allow_missing else ~np.isfinite(X)
     if bad.any():
         columns = [feature_names[j] for j in np.flatnonzero(bad.sum(axis=0))[:10]]
-        raise SpecError("batch", f"{path.name} has missing or infinite values in {columns}",
+        raise SpecError("batch", f"{path.name} has {'infinite' if allow_missing else 'missing or infinite'} "
+                                 f"values in {columns}",
+                        "finite values (missing ones empty)" if allow_missing else
                         "rows with every feature present: impute them as the serving code does, or drop them")
     labels = None if raw_labels is None else _labels(raw_labels, task, class_names, path.name)
     return Batch(X, labels, path.name)
 
 
-def _read_table(path: Path, target: str | None, feature_names: list[str]):
+def _read_table(path: Path, target: str | None, feature_names: list[str], categorical: list[str]):
     import pandas as pd
 
     try:
@@ -67,12 +72,22 @@ def _read_table(path: Path, target: str | None, feature_names: list[str]):
     if target is not None and target not in frame.columns:
         raise SpecError("target", f"{target!r} is not a column of {path.name}",
                         f"one of {list(frame.columns)[:30]}, or null for a batch without labels")
+    for name in categorical:
+        if frame[name].dtype.kind not in "biuf":
+            frame[name] = _codes(frame[name])
     text = [n for n in feature_names if frame[n].dtype.kind not in "biuf"]
     if text:
         raise SpecError("batch", f"feature column(s) {text[:10]} of {path.name} are not numeric",
                         "the same numeric columns the model was trained on")
     X = frame[feature_names].to_numpy(dtype=np.float64, na_value=np.nan)
     return X, None if target is None else frame[target].to_numpy()
+
+
+def _codes(values):
+    """A categorical column's values as the data layer codes them (NaN where missing)."""
+    from ml_expert.tools.data.columns import category_code
+
+    return values.map(lambda v: np.nan if v is None or v != v else category_code(str(v))).astype(np.float64)
 
 
 def _read_arrays(path: Path, target: str | None, n_features: int):

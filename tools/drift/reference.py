@@ -32,7 +32,7 @@ class DriftReference:
     """Statistics (``stats``, the JSON) and the value samples (``rows``, ``predictions``)."""
 
     stats: dict[str, Any]
-    rows: np.ndarray  # training rows, raw feature space, at most MAX_ROWS_PER_SIDE
+    rows: np.ndarray  # training rows (their ``view``), at most MAX_ROWS_PER_SIDE
     predictions: np.ndarray | None  # validation: class index, or predicted value per row
     confidence: np.ndarray | None  # validation: top class probability (classification)
 
@@ -48,6 +48,38 @@ class DriftReference:
     def task(self) -> str:
         return self.stats["task"]
 
+    @property
+    def input_names(self) -> list[str]:
+        """The columns a batch holds (the model's raw inputs), before ``view``."""
+        inputs = self.stats.get("inputs")
+        return list(inputs["columns"]) if inputs else self.feature_names
+
+    @property
+    def categorical_inputs(self) -> list[str]:
+        inputs = self.stats.get("inputs")
+        return list(inputs["categorical"]) if inputs else []
+
+    def view(self, X: np.ndarray) -> np.ndarray:
+        """Raw rows -> the columns the statistics describe (see ``drift_view``)."""
+        inputs = self.stats.get("inputs")
+        return np.asarray(X, dtype=np.float64) if not inputs else drift_view(X, inputs["fill"])
+
+
+def drift_view(X: np.ndarray, fill: list[float]) -> np.ndarray:
+    """For a run whose preprocessing encodes columns: each raw column with its missing values
+    filled as training filled them, then one 0/1 ``name:missing`` column per raw column, so the
+    share of missing values is tested as its own (categorical) feature."""
+    X = np.asarray(X, dtype=np.float64)
+    missing = np.isnan(X)
+    return np.concatenate([np.where(missing, np.asarray(fill, dtype=np.float64), X), missing.astype(np.float64)],
+                          axis=1)
+
+
+def encoded_inputs(encodings) -> dict[str, Any]:
+    """The reference's ``inputs`` entry for a run with column encodings: raw columns, fills, categorical ones."""
+    return {"columns": [e.name for e in encodings], "fill": [e.fill for e in encodings],
+            "categorical": [e.name for e in encodings if e.kind != "number"]}
+
 
 def summarise_outputs(task: str, outputs: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
     """(prediction per row, top-class probability or None) from a model's raw outputs."""
@@ -61,9 +93,18 @@ def summarise_outputs(task: str, outputs: np.ndarray) -> tuple[np.ndarray, np.nd
 
 def build_reference(train_X: np.ndarray, feature_names: list[str], *, task: str, class_names: list[str] | None,
                     val_outputs: np.ndarray | None, performance: dict[str, float], dataset_version: str,
-                    split_hashes: dict[str, str], kinds: list[str] | None = None, seed: int = 0) -> DriftReference:
-    """Statistics of the training split and of the model's validation outputs."""
+                    split_hashes: dict[str, str], kinds: list[str] | None = None, seed: int = 0,
+                    inputs: dict[str, Any] | None = None) -> DriftReference:
+    """Statistics of the training split and of the model's validation outputs; with ``inputs``
+    (``encoded_inputs``), of the split's ``drift_view``, categorical columns tested as categories."""
     train_X = np.asarray(train_X, dtype=np.float64)
+    if inputs is not None:
+        train_X = drift_view(train_X, inputs["fill"])
+        guessed = feature_kinds(train_X)
+        kinds = (["categorical" if name in inputs["categorical"] else kind
+                  for name, kind in zip(feature_names, guessed, strict=False)]
+                 + ["categorical"] * len(feature_names))
+        feature_names = list(feature_names) + [f"{name}:missing" for name in feature_names]
     kinds = kinds or feature_kinds(train_X)
     features = [_feature_stats(name, kind, train_X[:, j]) for j, (name, kind) in
                 enumerate(zip(feature_names, kinds, strict=True))]
@@ -81,7 +122,8 @@ def build_reference(train_X: np.ndarray, feature_names: list[str], *, task: str,
         prediction_stats["rows"] = len(predictions)
     stats = {"format": FORMAT, "task": task, "class_names": class_names, "dataset_version": dataset_version,
              "split_hashes": split_hashes, "train_rows": len(train_X), "sampled_rows": len(keep),
-             "features": features, "predictions": prediction_stats, "performance": performance}
+             "features": features, "predictions": prediction_stats, "performance": performance} | (
+                 {} if inputs is None else {"inputs": inputs})
     return DriftReference(stats, train_X[keep], predictions, confidence)
 
 

@@ -26,8 +26,9 @@ def check_drift(spec: CheckDriftSpec, job: JobContext) -> CheckDriftResult:
     job.progress(0, 3, "loading the reference and the batch")
     source = monitored(spec, job)
     reference = source.reference
-    batch = load_batch(spec.batch, spec.target, reference.feature_names, reference.task,
-                       reference.stats["class_names"], job.roots)
+    batch = load_batch(spec.batch, spec.target, reference.input_names, reference.task,
+                       reference.stats["class_names"], job.roots, categorical=reference.categorical_inputs,
+                       allow_missing="inputs" in reference.stats)
     job.progress(1, 3, f"running the model on {len(batch.X)} rows")
     outputs = source.predict(batch.X) if source.predict is not None else None
     predictions, confidence = summarise_outputs(reference.task, outputs) if outputs is not None else (None, None)
@@ -35,10 +36,11 @@ def check_drift(spec: CheckDriftSpec, job: JobContext) -> CheckDriftResult:
     if batch.labels is not None and outputs is not None and reference.stats.get("performance"):
         performance = _performance(reference, batch.labels, outputs, job.seed)
     job.progress(2, 3, "testing features, all features at once, predictions")
-    findings = check_batch(reference, batch.X, predictions=predictions, confidence=confidence,
+    viewed = reference.view(batch.X)
+    findings = check_batch(reference, viewed, predictions=predictions, confidence=confidence,
                            performance=performance, alpha=spec.alpha, seed=job.seed)
     shown = findings.most_drifted(N_PLOTTED)
-    job.add_artifact("drift_features.png", "plot", drift_png(reference.rows, batch.X, reference.feature_names, shown))
+    job.add_artifact("drift_features.png", "plot", drift_png(reference.rows, viewed, reference.feature_names, shown))
     job.add_artifact("drift_report.json", "report", json.dumps(_report(findings, source.described_as, batch.name),
                                                                indent=1))
     result = CheckDriftResult(

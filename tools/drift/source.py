@@ -14,7 +14,13 @@ import numpy as np
 
 from ml_expert.tools.data.prepare import prepare_data
 from ml_expert.tools.data.spec import DataSpec
-from ml_expert.tools.drift.reference import REFERENCE_FILE, DriftReference, build_reference, read_reference
+from ml_expert.tools.drift.reference import (
+    REFERENCE_FILE,
+    DriftReference,
+    build_reference,
+    encoded_inputs,
+    read_reference,
+)
 from ml_expert.tools.errors import SpecError
 from ml_expert.tools.job import JobContext
 from ml_expert.tools.paths import resolve_under_roots
@@ -59,10 +65,6 @@ def trained_data(loaded, job: JobContext, field: str):
     if loaded.input_kind == "tokens":
         raise SpecError(field, "drift is checked on tabular or image features, not token ids",
                         "a run whose model takes tabular or image input")
-    from ml_expert.tools.preprocess.features import refuse_encoded
-
-    refuse_encoded(preprocessing, loaded.config.get("from_run"), field,
-                   "drift statistics do not cover (they compare raw numeric columns)")
     prepared = prepare_data(DataSpec.model_validate(data), job, field=f"{field} (its training data)")
     return prepared, preprocessing.column_order(prepared.table.feature_names, field)
 
@@ -82,7 +84,8 @@ def reference_from_run(loaded, job: JobContext, field: str):
         train.X[:, order], loaded.preprocessing.feature_names, task=loaded.task,
         class_names=loaded.preprocessing.class_names, val_outputs=outputs,
         performance={"metric": metric, "value": value, "rows": len(val)},
-        dataset_version=prepared.table.version, split_hashes=prepared.splits.hashes, seed=job.seed)
+        dataset_version=prepared.table.version, split_hashes=prepared.splits.hashes, seed=job.seed,
+        inputs=None if loaded.preprocessing.encodings is None else encoded_inputs(loaded.preprocessing.encodings))
     return reference, prepared
 
 

@@ -39,6 +39,7 @@ class CardFacts:
     evaluation: dict[str, Any] | None  # see tools.export.evaluation; None for a draft
     intended_use: str | None
     training: dict[str, Any] | None  # experiment.json of the trained run, when it has one
+    encodings: list[str] | None = None  # the column encodings folded in front of the standardisation
 
 
 def model_card(facts: CardFacts) -> str:
@@ -169,6 +170,10 @@ def _assumptions(facts: CardFacts) -> str:
     lines = ["## Assumptions", "",
              f"- Inputs come in the training data's units and columns; the package standardises them with the "
              f"training split's means and standard deviations ({len(facts.feature_names)} features)."]
+    if facts.encodings:
+        lines.append(f"- Before that it encodes columns as fitted on the training split ({', '.join(facts.encodings)}):"
+                     " a categorical column holds its value's code (`package.json` lists them), a missing value is "
+                     "NaN.")
     ranges = list(facts.feature_ranges.items())
     if ranges:
         shown = "; ".join(f"`{n}` {low:.4g} to {high:.4g}" for n, (low, high) in ranges[:8])
@@ -238,7 +243,8 @@ def _how_to_use(facts: CardFacts) -> str:
         "- `model.onnx` (ONNX Runtime) and `model.pt2` (`torch.export.load`, code-bearing: load only from a trusted "
         "source) take raw float32 rows (batch x features, columns as in `preprocessing.json`) and give "
         + ("logits per class." if facts.task == "classification" else "predictions in the data's units."),
-        "- `preprocessing.json`: the standardisation folded into both files, for serving code of its own.",
+        "- `preprocessing.json`: the column encodings and standardisation folded into both files, for serving "
+        "code of its own.",
         f"- Parity with the checkpoint: {parity}.",
         "- Monitoring: `ml-expert check-drift BATCH --package DIR` (or the `check_drift` tool) compares a batch "
         "with `drift_reference.json` and exits non-zero on drift."])

@@ -1,10 +1,12 @@
 """The deployable files: the checkpoint with its preprocessing folded in, as a torch.export program
 (``model.pt2``) and an ONNX graph (``model.onnx``), each checked against the checkpoint.
 
-Both take raw rows (float32, batch x features, the training columns in ``preprocessing.json``'s
-order) and give logits (classification) or values in the data's units (regression): the
-standardisation is a Sub/Div in front of the network and the target scaling a Mul/Add behind it.
-``package.json`` says so, for serving code that reads the files without this project.
+Both take raw rows (float32, batch x columns, the training columns in ``preprocessing.json``'s
+order) and give logits (classification) or values in the data's units (regression): the column
+encodings (imputation, one-hot, ordinal, log1p; ``encoding``) and the standardisation come in
+front of the network, the target scaling a Mul/Add behind it. A categorical column holds its
+value's code and a missing value is NaN; ``package.json`` lists each column's codes, for serving
+code that reads the files without this project.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ def serving_module(loaded):
     import torch
     from torch import nn
 
+    from ml_expert.tools.export.encoding import encoder_module
+
     preprocessing = loaded.preprocessing
 
     def buffer(values, fallback: float) -> torch.Tensor:
@@ -37,6 +41,7 @@ def serving_module(loaded):
         def __init__(self) -> None:
             super().__init__()
             self.network = loaded.module.eval()
+            self.encoder = None if preprocessing.encodings is None else encoder_module(preprocessing.encodings)
             self.register_buffer("x_mean", buffer(preprocessing.x_mean, 0.0))
             self.register_buffer("x_std", buffer(preprocessing.x_std, 1.0))
             self.register_buffer("y_mean", buffer(preprocessing.y_mean, 0.0))
@@ -45,6 +50,8 @@ def serving_module(loaded):
             self.sample_shape = tuple(loaded.input_shape)
 
         def forward(self, x: torch.Tensor) -> torch.Tensor:
+            if self.encoder is not None:
+                x = self.encoder(x)
             if self.scales_in:
                 x = (x - self.x_mean) / self.x_std
             out = self.network(x.reshape(x.shape[0], *self.sample_shape))
@@ -114,10 +121,16 @@ def parity(reference: np.ndarray, outputs: np.ndarray, task: str) -> dict[str, A
 
 def manifest(loaded, parities: dict[str, dict[str, Any]]) -> dict[str, Any]:
     preprocessing = loaded.preprocessing
+    from ml_expert.tools.export.encoding import input_columns
+    from ml_expert.tools.preprocess.features import CODE_RULE, describe
+
+    encoded = {} if preprocessing.encodings is None else {"category_code": CODE_RULE, "encodings": describe(
+        preprocessing.encodings)}
     return {"format": "ml-expert-package/1", "task": loaded.task, "input": {
                 "dtype": "float32", "shape": ["batch", len(preprocessing.feature_names)],
                 "columns": preprocessing.feature_names, "preprocessing": "folded into model.pt2 and model.onnx; "
-                                                                         "preprocessing.json describes it"},
+                                                                         "preprocessing.json describes it",
+                "column_values": input_columns(preprocessing), **encoded},
             "output": "logits, one per class (classes in preprocessing.json)" if loaded.task == "classification"
             else "predicted values in the data's units",
             "files": {"pt2": PT2_FILE, "onnx": ONNX_FILE}, "parity": parities}

@@ -23,7 +23,7 @@ from ml_expert.tools.export.evaluation import find_evaluation
 from ml_expert.tools.export.schema import ExportModelResult, ExportModelSpec, Parity
 from ml_expert.tools.job import JobContext
 from ml_expert.tools.models.load import load_run
-from ml_expert.tools.preprocess.features import refuse_encoded
+from ml_expert.tools.preprocess.features import describe
 from ml_expert.tools.preprocess.files import PREPROCESSING_FILE
 
 CARD_FILE = "README.md"  # the name the Hugging Face Hub reads a model card from
@@ -34,8 +34,6 @@ def export_model(spec: ExportModelSpec, job: JobContext) -> ExportModelResult:
     started = time.perf_counter()
     job.progress(0, 4, "loading the run and checking its evaluation")
     loaded = load_run(spec.run_id, job, "run_id")
-    refuse_encoded(loaded.preprocessing, spec.run_id, "run_id",
-                   "export cannot fold into model.onnx (only standardisation folds)")
     evaluation = find_evaluation(spec.run_id, job)
     if evaluation is None and not spec.draft:
         raise SpecError("run_id", f"run {spec.run_id!r} was never evaluated on the sealed test split",
@@ -105,7 +103,8 @@ def _facts(spec, loaded, prepared, reference, parities, evaluation, job: JobCont
         class_counts=audit.class_counts.get("train") if audit.class_counts else None, feature_ranges=ranges,
         validation=reference.stats["performance"], parity=parities, evaluation=evaluation,
         intended_use=spec.intended_use,
-        training=json.loads(training_file.read_text()) if training_file.is_file() else None)
+        training=json.loads(training_file.read_text()) if training_file.is_file() else None,
+        encodings=None if loaded.preprocessing.encodings is None else describe(loaded.preprocessing.encodings))
 
 
 def _verdicts(parities: dict[str, dict], evaluation, facts: CardFacts) -> list[Verdict]:

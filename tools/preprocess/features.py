@@ -21,6 +21,8 @@ import numpy as np
 MAX_ONE_HOT = 16
 SKEW_THRESHOLD = 2.0
 MIN_LOG_DISTINCT = 10
+CODE_RULE = ("a category value's code is zlib.crc32(value.encode('utf-8')) & 0xFFFFFF, as a float "
+             "(exact in float32); a missing value is NaN")
 
 
 @dataclass(frozen=True)
@@ -46,9 +48,9 @@ class ColumnEncoding:
         missing = np.isnan(values)
         values = np.where(missing, self.fill, values)
         if self.kind == "onehot":
-            columns = (values[:, None] == _codes(self.categories)[None, :]).astype(np.float32)
+            columns = (values[:, None] == category_codes(self.categories)[None, :]).astype(np.float32)
         elif self.kind == "ordinal":
-            codes = _codes(self.categories)
+            codes = category_codes(self.categories)
             order = np.argsort(codes)
             at = np.clip(np.searchsorted(codes[order], values), 0, len(codes) - 1)
             found = codes[order][at] == values
@@ -61,7 +63,9 @@ class ColumnEncoding:
 
     def to_dict(self) -> dict[str, Any]:
         raw = {"name": self.name, "kind": self.kind, "fill": self.fill, "indicator": self.indicator, "log": self.log}
-        return raw | ({"categories": list(self.categories)} if self.categories else {})
+        if not self.categories:
+            return raw
+        return raw | {"categories": list(self.categories), "codes": category_codes(self.categories).tolist()}
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> ColumnEncoding:
@@ -69,7 +73,8 @@ class ColumnEncoding:
                    log=bool(raw["log"]), categories=tuple(raw.get("categories") or ()))
 
 
-def _codes(labels: tuple[str, ...]) -> np.ndarray:
+def category_codes(labels: tuple[str, ...]) -> np.ndarray:
+    """The codes the data layer reads category values as (``CODE_RULE``), float64."""
     from ml_expert.tools.data.columns import category_code
 
     return np.array([category_code(label) for label in labels], dtype=np.float64)
@@ -89,7 +94,7 @@ def _fit_column(values: np.ndarray, name: str, labels: list[str] | None, log_ske
     missing = np.isnan(values)
     present = values[~missing]
     if labels is not None:
-        by_code = {code: label for code, label in zip(_codes(tuple(labels)), labels, strict=True)}
+        by_code = {code: label for code, label in zip(category_codes(tuple(labels)), labels, strict=True)}
         codes, counts = np.unique(present, return_counts=True)
         seen = tuple(sorted(by_code[c] for c in codes if c in by_code))  # rows of another file may add codes
         fill = float(codes[np.argmax(counts)]) if len(codes) else -1.0
@@ -134,13 +139,3 @@ def describe(encodings: list[ColumnEncoding]) -> list[str]:
             steps.append(f"log1p {e.name!r}")
     return steps or ["impute later missing values"]
 
-
-def refuse_encoded(preprocessing, run_id: str, field: str, why: str) -> None:
-    """A SpecError for tools that take raw numeric columns only (export, drift), naming the run's encodings."""
-    from ml_expert.tools.errors import SpecError
-
-    if preprocessing is not None and preprocessing.encodings is not None:
-        raise SpecError(field, f"run {run_id!r}'s preprocessing encodes columns "
-                               f"({', '.join(describe(preprocessing.encodings)[:6])}), which {why}",
-                        "a run trained on numeric columns without missing values and training.log_skewed false "
-                        "(encode the columns in the data first)")

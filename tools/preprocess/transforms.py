@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from ml_expert.tools.errors import SpecError
-from ml_expert.tools.preprocess.features import ColumnEncoding, encode, fit_encodings
+from ml_expert.tools.preprocess.features import CODE_RULE, ColumnEncoding, encode, fit_encodings
 
 MIN_STD = 1e-6
 FORMAT_VERSION = 1
@@ -122,7 +122,8 @@ class Preprocessing:
                 "inputs": None if self.x_mean is None else {"mean": _listed(self.x_mean), "std": _listed(self.x_std)},
                 "target": None if self.y_mean is None else {"mean": _listed(self.y_mean), "std": _listed(self.y_std)},
                 "fitted_on": self.fitted_on} | (
-                    {} if self.encodings is None else {"columns": [e.to_dict() for e in self.encodings]})
+                    {} if self.encodings is None else {"columns": [e.to_dict() for e in self.encodings],
+                                                       "category_code": CODE_RULE})
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> Preprocessing:
