@@ -69,6 +69,30 @@ def test_a_needed_component_costs_significantly_and_a_useless_one_is_within_nois
     assert next(v for v in result.verdicts if v.check == "same_splits").status == "pass"
     power = next(v for v in result.verdicts if v.check == "ablation_power")  # noise_columns: ±6.7 points
     assert power.status == "warn" and "noise_columns" in power.message and power.fix
+    assert set(result.runs) == {"base", "noise_columns", "signal_column", "one_unit"}
+    assert record["variants"]["one_unit"]["run_id"] == result.runs["one_unit"]
+
+
+def test_each_variant_is_a_run_evaluate_model_loads(root):
+    from ml_expert.tools.evaluate.run import evaluate_model
+    from ml_expert.tools.evaluate.schema import EvaluateModelSpec
+
+    job = JobContext.local(root, roots=[root])
+    result = ablate_experiment(spec(seeds=2, ablations=[{"name": "signal_column", "drop_features": ["s2"]},
+                                                        {"name": "one_unit", "overrides": {"model.width": 1}}]), job)
+    assert set(result.runs) == {"base", "signal_column", "one_unit"}
+    runs = root / "runs"
+    assert (runs / result.runs["one_unit"] / "experiment.json").is_file()
+    assert not (runs / result.runs["signal_column"] / "experiment.json").exists()  # its data is not the experiment's
+    record = json.loads((job.run_dir / "ablation.json").read_text())
+    scores = {}
+    for name in ("base", "signal_column"):
+        evaluation = evaluate_model(EvaluateModelSpec.model_validate(
+            {"run_id": result.runs[name], "baselines": False, "bootstrap_resamples": 200}),
+            JobContext.local(root, roots=[root], tool="evaluate_model"))
+        scores[name] = evaluation.metrics["test_accuracy"]
+        assert record["variants"][name]["runs"][0]["seed"] == 0  # the saved run is the first seed's
+    assert scores["base"] > 0.8 and scores["signal_column"] < 0.65  # s2 dropped: the sign is a coin flip
 
 
 def test_an_unknown_feature_or_setting_is_refused_before_training(root):

@@ -3,7 +3,9 @@ compare each with the base by a paired t-test over seeds, and rank the component
 
 Every variant trains through the shared trainer on rows prepared once (a removed feature group
 drops columns, never rows), so seed i of an ablation pairs with seed i of the base. ablation.json
-keeps every seed's score and learning curve; the test split stays sealed.
+keeps every seed's score and learning curve; the test split stays sealed. Each variant's first
+seed is saved as a run of its own (``<run id>-<variant>``, as train_model saves one), so
+evaluate_model, profile_inference and export_model accept it.
 """
 
 from __future__ import annotations
@@ -40,24 +42,31 @@ def ablate_experiment(spec: AblateExperimentSpec, job: JobContext) -> AblateExpe
     seeds = [spec.seed + i for i in range(spec.seeds)]
     quiet, total = quiet_job(job), len(found) * len(seeds)
     runs: dict[str, list[dict]] = {}
+    saved: dict[str, str] = {}
     for v, variant in enumerate(found):
         runs[variant.name] = []
         for s, seed in enumerate(seeds):
             job.progress(v * len(seeds) + s, total, f"{variant.name}, seed {seed}")
-            runs[variant.name].append(_train(variant, quiet, seed, metric))
+            fitted = fit(variant.experiment, quiet, prepared=variant.prepared, seed=seed, field=variant.field,
+                         epoch_train_metric=False)
+            runs[variant.name].append(_record(fitted, seed, metric))
+            if s == 0:
+                saved[variant.name] = _save_run(fitted, variant, job, seed, metric,
+                                                 recorded=variant.prepared is prepared)
     base_scores = [r["score"] for r in runs["base"]]
     rows = sorted((_row(name, base_scores, [r["score"] for r in runs[name]], spec.confidence)
                    for name in runs if name != "base"), key=lambda row: row.diff)
 
     result = AblateExperimentResult(metric=metric, seeds=seeds, base_mean=round(float(np.mean(base_scores)), 6),
-                                    ablations=rows)
+                                    ablations=rows, runs=saved)
     result.metrics = {f"base_{metric}": result.base_mean, **{f"{r.name}_diff": r.diff for r in rows}}
     result.verdicts = [*prepared.verdicts, _same_splits(found, prepared.splits.hashes),
                        _power(rows, metric, len(seeds))]
     job.add_artifact(ABLATION_FILE, "report", json.dumps(
         {"metric": metric, "seeds": seeds, "confidence": spec.confidence, "ranked": [r.model_dump() for r in rows],
          "variants": {v.name: {"experiment": v.experiment.model_dump(mode="json", exclude_none=True),
-                               "features": len(v.prepared.table.feature_names), "runs": runs[v.name]}
+                               "features": len(v.prepared.table.feature_names), "runs": runs[v.name],
+                               "run_id": saved[v.name]}
                       for v in found}}, indent=1))
     job.add_artifact("ablation.png", "plot", plots.effects_png(rows, metric, spec.confidence))
     result.summary = _summary(rows, metric, result.base_mean, len(seeds))
@@ -70,11 +79,27 @@ def ablate_experiment(spec: AblateExperimentSpec, job: JobContext) -> AblateExpe
     return result
 
 
-def _train(variant: Variant, job: JobContext, seed: int, metric: str) -> dict:
-    fitted = fit(variant.experiment, job, prepared=variant.prepared, seed=seed, field=variant.field,
-                 epoch_train_metric=False)
+def _record(fitted, seed: int, metric: str) -> dict:
     return {"seed": seed, "score": float(fitted.val_metrics[metric]), "steps": fitted.steps,
             "stopped": fitted.stopped_reason, "val_metric_per_epoch": [row["val_metric"] for row in fitted.history]}
+
+
+def _save_run(fitted, variant: Variant, job: JobContext, seed: int, metric: str, *, recorded: bool) -> str:
+    """The variant's model as a run of its own; its experiment.json (what evaluate_model's cv_folds
+    and build_ensemble retrain from) only when the experiment alone reproduces it: a removed
+    feature group is not part of the experiment, so that run records none."""
+    from ml_expert.tools.models.load import save_model
+    from ml_expert.tools.train.run import EXPERIMENT_FILE, MODEL_CHECKPOINT
+
+    run = JobContext(job_id=job.job_id, run_id=f"{job.run_id}-{variant.name}", tool=f"{job.tool}.variant",
+                     workspace=job.workspace, roots=job.roots, seed=seed, tracking="none", records=job.records,
+                     emit=lambda event: None)
+    save_model(fitted.loaded, run, checkpoint=MODEL_CHECKPOINT)
+    if recorded:
+        run.add_artifact(EXPERIMENT_FILE, "config", json.dumps(
+            {"experiment": variant.experiment.model_dump(mode="json", exclude_none=True), "seed": seed,
+             "metric": metric, "ablation_of": job.run_id, "variant": variant.name}, indent=1))
+    return run.run_id
 
 
 def _row(name: str, base: list[float], scores: list[float], confidence: float) -> AblationRow:
@@ -130,4 +155,5 @@ def _phrase(row: AblationRow, metric: str) -> str:
 def _summary(rows: list[AblationRow], metric: str, base_mean: float, n_seeds: int) -> str:
     listed = "; ".join(_phrase(row, metric) for row in rows)
     return (f"Base validation {metric} {base_mean:.4f} over {n_seeds} seeds; {listed}. "
-            "Ranked in the ablations list (paired t-test over seeds); every seed's run is in ablation.json.")
+            "Ranked in the ablations list (paired t-test over seeds); every seed's score is in ablation.json, "
+            "each variant's first seed saved as the run in runs.")

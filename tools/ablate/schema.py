@@ -71,3 +71,5 @@ class AblateExperimentResult(ToolResult):
     seeds: list[int] = Field(default_factory=list)
     base_mean: float | None = None
     ablations: list[AblationRow] = Field(default_factory=list)
+    runs: dict[str, str] = Field(default_factory=dict,
+                                 description="Variant ('base' too) -> the run id of its first seed's model.")
