@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from ml_expert.tools.audit.run import audit_data
@@ -82,6 +83,20 @@ def test_features_on_scales_orders_of_magnitude_apart_get_a_warning_and_the_fix(
     assert verdict.status == "warn" and verdict.evidence["widest_feature"] == "income"
     assert verdict.evidence["narrowest_feature"] == "age" and verdict.evidence["ratio"] > 1e6
     assert "training rows' mean and std" in verdict.fix and "feature_scale warn" in result.summary
+
+
+def test_category_codes_and_missing_values_do_not_count_as_scales(tmp_path):
+    """Codes of 'city' spread over millions; 'x' (with gaps) and 'z' share one scale: a pass."""
+    rng = np.random.default_rng(0)
+    city = rng.choice(["paris", "lima", "oslo", "kyiv"], 300)
+    x, z = rng.normal(0, 1, 300), rng.normal(0, 2, 300)
+    x[::10] = np.nan
+    pd.DataFrame({"city": city, "x": x, "z": z, "label": (z > 0).astype(int)}).to_csv(tmp_path / "c.csv", index=False)
+    result, _ = _run(tmp_path, {"kind": "file", "path": "c.csv", "target": "label"})
+    verdict = next(v for v in result.verdicts if v.check == "feature_scale")
+    assert verdict.status == "pass" and verdict.evidence["categorical_features"] == 1
+    assert {verdict.evidence["widest_feature"], verdict.evidence["narrowest_feature"]} == {"x", "z"}
+    assert 1.5 < verdict.evidence["ratio"] < 2.5  # std 2 vs 1 (x's std without its missing rows)
 
 
 def test_image_pixels_share_a_unit_so_digits_scales_pass(tmp_path):

@@ -34,7 +34,8 @@ def audit_data(spec: AuditDataSpec, job: JobContext) -> AuditDataResult:
     job.progress(0, 2, "loading, splitting and auditing the data")
     prepared = prepare_data(spec.data, job)
     prepared.verdicts = [*prepared.verdicts, scale_verdict(
-        prepared.splits.train.X, prepared.table.feature_names, shaped=prepared.table.input_shape is not None)]
+        prepared.splits.train.X, prepared.table.feature_names, shaped=prepared.table.input_shape is not None,
+        categorical=set(prepared.table.categories))]
     job.progress(1, 2, "writing the report and plot")
     table, splits, audit = prepared.table, prepared.splits, prepared.audit
     drift_order = audit.drift.most_drifted(N_FEATURES_REPORTED)
