@@ -98,3 +98,27 @@ def test_the_reference_round_trips_and_a_swapped_sample_is_refused(reference, tm
     np.savez(tmp_path / "drift_reference_rows.npz", rows=np.zeros((3, N_FEATURES)))
     with pytest.raises(SpecError, match="does not match the sha256"):
         read_reference(tmp_path, "package")
+
+
+def _batch_accuracy(correct: np.ndarray, seed: int) -> dict[str, float]:
+    from ml_expert.tools.stats.bootstrap import bootstrap_ci
+
+    interval = bootstrap_ci(correct.astype(float), np.mean, n_resamples=1000, seed=seed)
+    return {"metric": "accuracy", "value": interval.estimate, "low": interval.low, "high": interval.high,
+            "rows": len(correct)}
+
+
+def test_performance_fails_a_real_loss_but_not_validation_s_own_noise():
+    from ml_expert.tools.drift.compare import _performance_verdict
+
+    # A model right on 93% of rows everywhere, its validation score measured on 90 rows: the score
+    # there reads high by luck on some splits (0.978 seen). A batch of the same distribution must
+    # pass against it; a batch where the model is right on 80% must fail.
+    rng = np.random.default_rng(0)
+    same = _performance_verdict({**_batch_accuracy(rng.random(600) < 0.93, 0), "reference": 0.978,
+                                 "reference_rows": 90})
+    assert same.status == "pass", same.message
+    assert same.evidence["loss"] > 0 and same.evidence["loss"] < same.evidence["loss_margin_95"]
+    worse = _performance_verdict({**_batch_accuracy(rng.random(600) < 0.80, 1), "reference": 0.93,
+                                  "reference_rows": 90})
+    assert worse.status == "fail" and worse.evidence["loss"] > worse.evidence["loss_margin_95"], worse.message

@@ -9,6 +9,7 @@ the predictions moved with them; ``investigate`` when anything drifted without a
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -26,6 +27,7 @@ from ml_expert.tools.drift.reference import DriftReference
 from ml_expert.tools.envelope import Verdict
 
 N_NAMED = 5
+Z_95 = 1.959964  # two-sided 95% normal quantile
 
 
 @dataclass
@@ -164,20 +166,32 @@ def _prediction_verdict(prediction: dict[str, float]) -> Verdict:
 
 
 def _performance_verdict(performance: dict[str, float]) -> Verdict:
+    """Worse only when the batch's score falls below validation's beyond both estimates' noise.
+
+    The validation score is an estimate too (often on a hundred rows or fewer): its standard error
+    is taken as the batch's scaled by sqrt(batch rows / validation rows), as for any per-row mean.
+    """
     name, value = performance["metric"], performance["value"]
     reference, low, high = performance["reference"], performance["low"], performance["high"]
     from ml_expert.tools.train.metrics import higher_is_better
 
-    worse = (high < reference) if higher_is_better(name) else (low > reference)
+    batch_se = (high - low) / (2 * Z_95)
+    reference_se = batch_se * math.sqrt(performance["rows"] / performance["reference_rows"])
+    loss = (reference - value) if higher_is_better(name) else (value - reference)
+    margin = Z_95 * math.hypot(batch_se, reference_se)
+    worse = loss > margin
     evidence = {"metric": name, "batch": round(value, 4), "batch_low": round(low, 4), "batch_high": round(high, 4),
-                "reference": round(reference, 4), "labelled_rows": int(performance["rows"])}
-    text = f"{name} {value:.3f} (95% interval {low:.3f}-{high:.3f}) against {reference:.3f} on validation"
+                "reference": round(reference, 4), "loss": round(loss, 4), "loss_margin_95": round(margin, 4),
+                "labelled_rows": int(performance["rows"]), "reference_rows": int(performance["reference_rows"])}
+    text = (f"{name} {value:.3f} (95% interval {low:.3f}-{high:.3f}) against {reference:.3f} on "
+            f"{int(performance['reference_rows'])} validation rows")
     if worse:
         return Verdict(check="performance", status="fail", evidence=evidence,
-                       message=f"The model scores worse on this batch: {text}.",
+                       message=f"The model scores worse on this batch: {text}; the loss {loss:.3f} exceeds "
+                               f"the {margin:.3f} both estimates' noise allows.",
                        fix="Retrain with recent labelled data (train_model), then evaluate_model and export again.")
     return Verdict(check="performance", status="pass", evidence=evidence,
-                   message=f"No measured loss: {text}.")
+                   message=f"No loss beyond noise: {text} (a loss up to {margin:.3f} is within it).")
 
 
 def _recommend(findings: Findings) -> str:

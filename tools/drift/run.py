@@ -68,7 +68,8 @@ def _performance(reference: DriftReference, labels: np.ndarray, outputs: np.ndar
 
     interval = bootstrap_ci(np.arange(len(labels)), score, n_resamples=BOOTSTRAP_RESAMPLES, seed=seed)
     return {"metric": metric, "value": interval.estimate, "low": interval.low, "high": interval.high,
-            "reference": reference.stats["performance"]["value"], "rows": len(labels)}
+            "reference": reference.stats["performance"]["value"], "rows": len(labels),
+            "reference_rows": reference.stats["performance"]["rows"]}
 
 
 def _row(feature) -> FeatureDriftRow:
