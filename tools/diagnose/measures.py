@@ -158,7 +158,7 @@ def metric_standard_error(trace: Trace, value: float) -> float:
 
 def metric_swings(trace: Trace) -> tuple[str, int, float, np.ndarray] | None:
     """(series, swings, share of epochs, values) when the train (or else validation) metric swings up and down
-    by SWING or more in SWING_SHARE of the epochs or more."""
+    by SWING (or twice the metric's standard error, if more) in SWING_SHARE of the epochs or more."""
     for name in ("train_metric", "val_metric"):
         series = np.asarray([v for r in trace.epochs if (v := getattr(r, name)) is not None], dtype=float)
         if len(series) >= MIN_EPOCHS_FOR_SWINGS:
@@ -168,7 +168,9 @@ def metric_swings(trace: Trace) -> tuple[str, int, float, np.ndarray] | None:
     if not np.isfinite(series).all():
         return None
     steps = np.diff(series)
-    swings = sum(1 for a, b in zip(steps[:-1], steps[1:], strict=True) if a * b < 0 and min(abs(a), abs(b)) >= SWING)
+    # A swing must also exceed the metric's own sampling noise: a small validation set wobbles by itself.
+    least = max(SWING, 2 * metric_standard_error(trace, float(np.median(series))))
+    swings = sum(1 for a, b in zip(steps[:-1], steps[1:], strict=True) if a * b < 0 and min(abs(a), abs(b)) >= least)
     share = swings / len(series)
     return (name, swings, share, series) if share >= SWING_SHARE else None
 

@@ -112,9 +112,21 @@ def underfitting(trace: Trace) -> Diagnosis | None:
         patch={"surgery.wider": 4})
 
 
+def _short_of_floor(trace: Trace) -> bool:
+    """The model stays short of what simple models reach on the same rows. In a run the probes watched, a loss
+    that flattens high without that is a run that converged on a noisy task, not a plateau; logged curves
+    alone carry no reference, so there the shape has to speak for itself."""
+    if trace.source == "history":
+        return True
+    train_metric, val_metric = last_epoch_metrics(trace)
+    metric = train_metric if train_metric is not None else val_metric  # the training loss is what plateaus
+    floor = trace.data.simple_model_score
+    return floor is not None and metric is not None and metric < floor - UNDER_FLOOR
+
+
 @rule("plateau", priority=53)
 def plateau(trace: Trace) -> Diagnosis | None:
-    """The loss fell, then stopped improving at a high level; or it crawls because a constant init made every
+    """The loss fell, then stopped improving at a high level short of what simple models reach; or it crawls because a constant init made every
     unit of a layer identical (they get identical gradients and stay identical)."""
     symmetric = trace.config.get("constant_init_layers")
     if isinstance(symmetric, str) and symmetric and learning_poorly(trace):
@@ -140,7 +152,7 @@ def plateau(trace: Trace) -> Diagnosis | None:
     flat_after = (mid - end) < PLATEAU_GAIN * mid
     chance = trace.chance_loss
     high = end > 0.3 * start if chance is None else end > 0.3 * chance
-    if not (fell_first and flat_after and high):
+    if not (fell_first and flat_after and high and _short_of_floor(trace)):
         return None
     return Diagnosis(
         label="plateau", confidence=0.65, severity="minor",

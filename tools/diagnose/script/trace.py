@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
 
 import numpy as np
 
@@ -63,7 +64,6 @@ def _wiring(probe: ScriptProbe, loss_kind: str | None) -> Wiring:
     rows, total, squares = probe.target_moments
     target_mean = total / rows if rows else None
     target_std = math.sqrt(max(squares / rows - target_mean ** 2, 0.0)) if rows else None
-    output_range = probe.output_ranges.most_common(1)[0][0] if probe.output_ranges else None
     return Wiring(loss_kind=loss_kind, loss_calls_checked=probe.checked_calls,
                   loss_input_probability_calls=probe.probability_calls,
                   integer_targets_with_regression_loss=class_like,
@@ -77,7 +77,7 @@ def _wiring(probe: ScriptProbe, loss_kind: str | None) -> Wiring:
                   loss_sum_reduction_calls=counts["sum_reduction"], loss_batch=counts["loss_batch"] or None,
                   loss_wrong_axis_calls=counts["wrong_axis"], loss_broadcast_calls=counts["broadcast"],
                   logits_loss_probability_calls=counts["logits_probabilities"],
-                  bounded_output_calls=sum(probe.output_ranges.values()), output_range=output_range,
+                  bounded_output_calls=sum(probe.output_ranges.values()), output_range=_output_range(probe.output_ranges),
                   hand_written_loss_backwards=counts["hand_written"], target_std=target_std,
                   target_abs_mean=abs(target_mean) if target_mean is not None else None,
                   bn_batch_of_one_forwards=counts["bn_batch_of_one"], scheduler_steps=counts["scheduler_steps"],
@@ -135,3 +135,12 @@ def _leak_facts(facts: DataFacts, X: np.ndarray, y: np.ndarray, task: str) -> No
     best = int(np.argmax(scores))
     facts.leak_feature, facts.leak_score = names[best], float(scores[best])
     facts.leak_suspect = leak.status != "pass"
+
+
+def _output_range(seen: Counter) -> str | None:
+    """The range the outputs are bounded to. Outputs inside [0, 1] on some calls are also consistent with a
+    nonnegative (ReLU) or symmetric (tanh) head seen on others: the one wider range observed is the bound."""
+    wider = [name for name in ("nonnegative", "symmetric_unit") if seen[name]]
+    if len(wider) == 1:
+        return wider[0]
+    return seen.most_common(1)[0][0] if seen else None
