@@ -177,7 +177,9 @@ def _vanishing_through_time(trace: Trace) -> Diagnosis | None:
 @rule("dying_relu", priority=31)
 def dying_relu(trace: Trace) -> Diagnosis | None:
     """Most units of a ReLU layer output 0 for every row of the batch (or the layer is 0 for nearly every
-    row while the model learns poorly), late in the run."""
+    row while the model learns poorly), late in the run. Dead at initialisation (the first sampled step,
+    before any update) is the init's fault; units alive then that died later were killed by oversized
+    updates, and the rule that names the oversized step (learning rate, confidently wrong init) ranks."""
     early: dict[str, list[float]] = {}
     late: dict[str, list[float]] = {}
     third = max(1, len(trace.samples) // 3)
@@ -188,7 +190,7 @@ def dying_relu(trace: Trace) -> Diagnosis | None:
                 dead = act.dead_unit_fraction
                 if poor and act.zero_fraction >= MOSTLY_ZERO:
                     dead = max(dead, act.zero_fraction)
-                if i < EARLY_SAMPLES:
+                if sample.step == trace.samples[0].step:
                     early.setdefault(name, []).append(dead)
                 if i >= len(trace.samples) - third:
                     late.setdefault(name, []).append(dead)
@@ -200,8 +202,9 @@ def dying_relu(trace: Trace) -> Diagnosis | None:
         return None
     dead_from_start = float(np.median(early.get(worst, [0.0]))) >= DEAD_SHARE
     spread = group_lr_spread(trace)
-    if not dead_from_start and (lr_symptoms(trace) or (spread is not None and spread >= GROUP_LR_SPREAD)):
-        return None  # units died after oversized steps: the learning-rate rules name the cause
+    if not dead_from_start and (lr_symptoms(trace) or (spread is not None and spread >= GROUP_LR_SPREAD)
+                                or bad_init_loss(trace)):
+        return None  # units died after oversized steps: the learning-rate or init rules name the cause
     return Diagnosis(
         label="dying_relu", confidence=0.85 if dead_from_start else 0.7, severity="critical",
         message=f"{dead[worst]:.0%} of the units in {worst!r} output 0 for every input"
