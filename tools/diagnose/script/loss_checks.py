@@ -17,6 +17,7 @@ REGRESSION_LOSSES = ("mse", "l1", "smooth_l1", "huber")
 CLASS_LOSSES = ("cross_entropy", "nll")
 MAX_INTEGER_CLASSES = 20
 UNREACHABLE_SHARE = 0.2  # a fifth of the targets outside what the output can produce
+CONSTANT_SPREAD = 1e-6  # predictions closer together than this are one constant
 GRAPH_NODES = 60  # autograd nodes walked from a hand-written loss towards the model's output
 SAVED = ("_saved_self", "_saved_other", "_saved_result")
 
@@ -34,11 +35,14 @@ def normalised_over_batch(values: torch.Tensor, log: bool) -> bool:
 
 
 def output_range(predictions: torch.Tensor) -> str | None:
-    """The bounded range the predictions sit in: what a ReLU, sigmoid or tanh output allows."""
+    """The bounded range the predictions sit in: what a ReLU, sigmoid or tanh output allows. A prediction
+    that is the same for every row (a collapsed model outputs its bias) says nothing about the activation."""
     p = predictions.detach().float()
-    if not p.numel() or not torch.isfinite(p).all():
+    if p.numel() < 2 or not torch.isfinite(p).all():
         return None
     low, high = float(p.min()), float(p.max())
+    if high - low <= CONSTANT_SPREAD:
+        return None
     if low >= 0 and high <= 1:
         return "unit"
     if low >= 0:
