@@ -22,6 +22,7 @@ FEATURE_SCALE_RATIO = 1000.0
 SORTED_MAJORITY = 0.9
 IMBALANCE_RATIO = 3.0
 HIDDEN_GAP = 0.1  # accuracy minus balanced accuracy
+ONE_SIDED_SPREAD = math.log(1.5)  # spread ratio a one-sided transform leaves at least
 HUGE_TARGETS = 100.0  # regression targets' std or |mean| beyond this: far from unit scale
 LARGE_TARGETS = 20.0  # ... or beyond this while the model learns poorly
 
@@ -136,8 +137,11 @@ def preprocessing_mismatch(trace: Trace) -> Diagnosis | None:
     d = trace.data
     if d.val_shift_sd is None or d.val_std_log_ratio is None:
         return None
+    # A transform applied to one side only moves the spread as well as the centre; a validation population
+    # drawn elsewhere but put through the same transform keeps the spread (that is train_val_drift).
     one_standardised = (d.train_inputs is not None and d.val_inputs is not None
-                        and _standardised(d.train_inputs) != _standardised(d.val_inputs) and d.val_shift_sd > 0.5)
+                        and _standardised(d.train_inputs) != _standardised(d.val_inputs) and d.val_shift_sd > 0.5
+                        and d.val_std_log_ratio >= ONE_SIDED_SPREAD)
     if d.val_std_log_ratio < math.log(3) and d.val_shift_sd < 3 and not one_standardised:
         return None
     return Diagnosis(
