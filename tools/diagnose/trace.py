@@ -91,6 +91,8 @@ class DataFacts(BaseModel):
     overfit_batch_fraction: float | None = None  # final / initial loss when memorising one batch
     val_accuracy: float | None = None
     val_balanced_accuracy: float | None = None
+    train_accuracy: float | None = None  # latest training batches' predictions, when no validation pass is seen
+    train_balanced_accuracy: float | None = None
 
 
 class Wiring(BaseModel):

@@ -204,20 +204,25 @@ def train_val_drift(trace: Trace) -> Diagnosis | None:
 
 @rule("class_imbalance_hidden", priority=27)
 def class_imbalance_hidden(trace: Trace) -> Diagnosis | None:
+    """Classes are imbalanced and accuracy sits well above balanced accuracy: on the validation predictions,
+    or, when the script never scores validation through a loss, on its latest training batches."""
     d = trace.data
-    if not d.class_counts or d.val_accuracy is None or d.val_balanced_accuracy is None:
+    rows, accuracy, balanced = "validation", d.val_accuracy, d.val_balanced_accuracy
+    if accuracy is None:
+        rows, accuracy, balanced = "latest training batches", d.train_accuracy, d.train_balanced_accuracy
+    if not d.class_counts or accuracy is None or balanced is None:
         return None
     counts = [c for c in d.class_counts.values()]
     ratio = max(counts) / max(min(counts), 1)
-    gap = d.val_accuracy - d.val_balanced_accuracy
+    gap = accuracy - balanced
     if ratio < IMBALANCE_RATIO or gap < HIDDEN_GAP:
         return None
     return Diagnosis(
         label="class_imbalance_hidden", confidence=0.8, severity="major",
-        message=f"Accuracy {d.val_accuracy:.3f} hides poor minority-class performance: balanced accuracy is "
-                f"{d.val_balanced_accuracy:.3f}, with the largest class {ratio:.1f}x the smallest.",
-        evidence={"imbalance_ratio": fmt(ratio), "val_accuracy": fmt(d.val_accuracy),
-                  "val_balanced_accuracy": fmt(d.val_balanced_accuracy)},
+        message=f"Accuracy {accuracy:.3f} ({rows}) hides poor minority-class performance: balanced accuracy is "
+                f"{balanced:.3f}, with the largest class {ratio:.1f}x the smallest.",
+        evidence={"imbalance_ratio": fmt(ratio), "rows": rows, "accuracy": fmt(accuracy),
+                  "balanced_accuracy": fmt(balanced)},
         where=_where(trace, "loss", "training.class_weights"),
         fix="Weight the loss by inverse class frequency (or oversample small classes) and judge models by balanced "
             "accuracy or macro F1.",

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import sys
 import time
-from collections import Counter
+from collections import Counter, deque
 from pathlib import Path
 
 import numpy as np
@@ -48,6 +48,7 @@ ROWS_TESTED = 16  # rows of a no-grad batch hashed to tell which rows it holds
 FUNCTIONAL_ACTIVATIONS = ((torch, "sigmoid", "sigmoid"), (torch, "tanh", "tanh"), (torch, "relu", "relu"),
                           (F, "relu", "relu"))
 MAX_TRAIN_SCORES = 50_000  # scored training batches kept for the training-only curve
+RECENT_TRAIN_BATCHES = 32  # the latest scored training batches' class predictions, for scripts that never validate
 TRAINING_CHUNKS = 6  # a script without validation passes gets its training curve in this many rows
 VAL_ROWS_KEPT = 20_000  # validation targets and predictions kept for the metric and the proof
 
@@ -135,6 +136,7 @@ class ScriptProbe:
         self.train_scores: list[tuple[int, dict]] = []  # (step, one scored training batch)
         self.val_targets: np.ndarray | None = None
         self.val_preds: np.ndarray | None = None
+        self.recent_train: deque[tuple[np.ndarray, np.ndarray]] = deque(maxlen=RECENT_TRAIN_BATCHES)  # (targets, preds)
         self.batch_majority: float | None = None
         self.num_classes: int | None = None
         self.binary_outputs = False
@@ -403,7 +405,9 @@ class ScriptProbe:
         # Training metrics from every ACCURACY_EVERY-th batch: the curve needs a sample, not every row.
         if grad and self.step % ACCURACY_EVERY == 0:
             batch_window = _window()
-            self._score(kind, with_logits, classes, input, target, batch_window, keep=False)
+            self._score(kind, with_logits, classes, input, target, batch_window, keep=kind not in REGRESSION_LOSSES)
+            if batch_window["targets"]:
+                self.recent_train.append((batch_window.pop("targets")[0], batch_window.pop("preds")[0]))
             _merge(self.window_train, batch_window)
             if len(self.train_scores) < MAX_TRAIN_SCORES:
                 self.train_scores.append((self.step, batch_window))

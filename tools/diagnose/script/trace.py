@@ -103,9 +103,10 @@ def _data(probe: ScriptProbe, trace: Trace) -> DataFacts:
     if shift:
         facts.val_shift_sd, facts.val_std_log_ratio = shift
     if probe.val_targets is not None and trace.metric_name == "accuracy":
-        y, p = probe.val_targets, probe.val_preds
-        facts.val_accuracy = float(np.mean(y == p))
-        facts.val_balanced_accuracy = float(np.mean([np.mean(p[y == c] == c) for c in np.unique(y)]))
+        facts.val_accuracy, facts.val_balanced_accuracy = _accuracies(probe.val_targets, probe.val_preds)
+    elif probe.recent_train and trace.metric_name == "accuracy":
+        y, p = (np.concatenate(part) for part in zip(*probe.recent_train, strict=True))
+        facts.train_accuracy, facts.train_balanced_accuracy = _accuracies(y, p)
     X, y = _rows(probe.pairs_x), (np.concatenate(probe.pairs_y) if probe.pairs_y else np.zeros(0))
     if len(X) != len(y) or len(X) < 30 or trace.task is None or not np.isfinite(X).all():
         return facts
@@ -135,6 +136,11 @@ def _leak_facts(facts: DataFacts, X: np.ndarray, y: np.ndarray, task: str) -> No
     best = int(np.argmax(scores))
     facts.leak_feature, facts.leak_score = names[best], float(scores[best])
     facts.leak_suspect = leak.status != "pass"
+
+
+def _accuracies(y: np.ndarray, p: np.ndarray) -> tuple[float, float]:
+    """Accuracy and balanced accuracy of predictions ``p`` against targets ``y``."""
+    return float(np.mean(y == p)), float(np.mean([np.mean(p[y == c] == c) for c in np.unique(y)]))
 
 
 def _output_range(seen: Counter) -> str | None:
