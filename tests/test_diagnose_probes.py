@@ -6,6 +6,7 @@ script runner installs it, and the trace is built the same way.
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -14,8 +15,9 @@ import torch.nn.functional as F
 from torch import nn
 
 from ml_expert.tools.diagnose.registry import diagnose
+from ml_expert.tools.diagnose.script.loss_checks import output_range
 from ml_expert.tools.diagnose.script.probe import BudgetReached, ScriptProbe
-from ml_expert.tools.diagnose.script.trace import build_trace
+from ml_expert.tools.diagnose.script.trace import _output_range, build_trace
 
 HERE = Path(__file__)
 
@@ -264,3 +266,10 @@ def test_a_constant_init_is_named_as_the_plateaus_cause():
     assert trace.config["constant_init_layers"] == "0,2"
     top = diagnose(trace)[0]
     assert top.label == "plateau" and "nn.init.constant_" in top.fix
+
+
+def test_a_constant_prediction_says_nothing_about_the_output_activation():
+    assert output_range(torch.full((32,), 0.45)) is None  # a collapsed model's bias, not a sigmoid
+    assert output_range(torch.rand(32)) == "unit"
+    assert _output_range(Counter(unit=6, nonnegative=5)) == "nonnegative"  # small ReLU outputs early on
+    assert _output_range(Counter(unit=6)) == "unit"

@@ -161,3 +161,46 @@ def test_oscillation_and_plateau_from_curves_alone():
     assert _labels(_trace(source="history", epochs=swinging))[0] == "oscillation"
     plateau = [1.4 + 0.9 * math.exp(-s / 40) for s in range(400)]
     assert _labels(_trace(source="history", steps=list(range(400)), losses=plateau)) == ["plateau"]
+
+
+def _flattening(n: int = 60, start: float = 1.1, end: float = 0.6) -> list[float]:
+    """Falls over the first third, then stays flat at ``end``: converged or stuck, the curve alone cannot say."""
+    return [max(end, start - (start - end) * i / (n // 3)) for i in range(n)]
+
+
+def test_a_loss_that_flattens_high_is_a_plateau_only_short_of_the_simple_model_floor():
+    rows = [EpochRow(epoch=e, train_metric=0.62, val_metric=0.6) for e in range(1, 6)]
+    converged = _trace(num_classes=2, losses=_flattening(), steps=list(range(60)), epochs=rows,
+                       data=DataFacts(simple_model_score=0.63))
+    assert "plateau" not in _labels(converged)
+    stuck = _trace(num_classes=2, losses=_flattening(), steps=list(range(60)), epochs=rows,
+                   data=DataFacts(simple_model_score=0.9))
+    assert "plateau" in _labels(stuck)
+    logged = _trace(source="history", num_classes=2, losses=_flattening(), steps=list(range(60)))
+    assert "plateau" in _labels(logged)  # curves only: the shape speaks for itself
+
+
+def test_metric_swings_within_a_small_validation_sets_noise_are_not_oscillation():
+    rows = [EpochRow(epoch=e, train_loss=0.5, val_metric=0.5 + (0.05 if e % 2 else -0.05))
+            for e in range(1, 13)]
+    noisy = _trace(task="regression", num_classes=None, metric_name="r2", epochs=rows, data=DataFacts(n_val=89))
+    assert "oscillation" not in _labels(noisy)  # standard error of r2 on 89 rows is about 0.075
+    assert "oscillation" in _labels(noisy.model_copy(update={"data": DataFacts(n_val=5000)}))
+
+
+def test_a_shifted_validation_population_under_the_same_transform_is_drift_not_a_preprocessing_mismatch():
+    standard = InputStats(rows=500, median_abs_feature_mean=0.02, median_feature_std=1.0)
+    shifted = InputStats(rows=200, median_abs_feature_mean=0.9, median_feature_std=0.85)
+    drifted = DataFacts(train_inputs=standard, val_inputs=shifted, val_shift_sd=0.9, val_std_log_ratio=0.18)
+    assert _labels(_trace(data=drifted))[0] == "train_val_drift"
+    unscaled = DataFacts(train_inputs=standard, val_inputs=shifted, val_shift_sd=2.4, val_std_log_ratio=0.82)
+    assert _labels(_trace(data=unscaled))[0] == "preprocessing_mismatch"
+
+
+def test_hidden_imbalance_is_read_from_training_batches_when_the_script_never_validates():
+    counts = {"class_0": 970, "class_1": 30}
+    hidden = DataFacts(class_counts=counts, train_accuracy=0.977, train_balanced_accuracy=0.5)
+    top = diagnose(_trace(num_classes=2, data=hidden))[0]
+    assert top.label == "class_imbalance_hidden" and top.evidence["rows"] == "latest training batches"
+    fair = DataFacts(class_counts=counts, train_accuracy=0.97, train_balanced_accuracy=0.93)
+    assert "class_imbalance_hidden" not in _labels(_trace(num_classes=2, data=fair))
