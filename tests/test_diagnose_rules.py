@@ -204,3 +204,16 @@ def test_hidden_imbalance_is_read_from_training_batches_when_the_script_never_va
     assert top.label == "class_imbalance_hidden" and top.evidence["rows"] == "latest training batches"
     fair = DataFacts(class_counts=counts, train_accuracy=0.97, train_balanced_accuracy=0.93)
     assert "class_imbalance_hidden" not in _labels(_trace(num_classes=2, data=fair))
+
+
+def test_a_short_run_whose_loss_still_falls_steadily_stopped_too_early_but_a_long_one_underfits():
+    losses = [2.3 - 0.006 * i + (0.01 if i % 2 else -0.01) for i in range(40)]  # 10% over the run, no flattening
+    rows = [EpochRow(epoch=1, train_metric=0.4, val_metric=0.5)]
+
+    def run(rows_seen: int) -> Trace:
+        return _trace(ended="finished", losses=losses, steps=list(range(40)), epochs=rows,
+                      wiring=Wiring(loss_batch=64), data=DataFacts(simple_model_score=0.97, n_train=rows_seen))
+
+    top = diagnose(run(40 * 64))[0]  # one pass over the data
+    assert top.label == "stopped_too_early" and top.evidence["passes_over_data"] == 1
+    assert "stopped_too_early" not in _labels(run(64 * 2))  # twenty passes: more of the same will not fix it

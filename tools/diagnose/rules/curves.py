@@ -28,6 +28,9 @@ PLATEAU_GAIN = 0.01
 UNDER_FLOOR = 0.05  # metric this far below the simple models' score
 STILL_FALLING = 0.8  # the last fifth's median loss below 0.8x the fifth before it: far from converged
 MIN_LOSSES_FOR_TREND = 20
+FEW_PASSES = 3  # ... or, in a run that saw its training rows at most 3 times, ...
+STEADY_DROP = 0.05  # ... a straight line over the last half falls 5%+ of its level ...
+STEADY_T = 4.0  # ... with a slope this many standard errors below 0: still going down, not batch noise
 SHORT_OF_FLOOR = 0.05  # validation metric this far below the simple models' score: more training would pay
 
 
@@ -165,10 +168,31 @@ def plateau(trace: Trace) -> Diagnosis | None:
         patch={"training.schedule": "onecycle"})
 
 
+def _passes(trace: Trace, steps: int) -> float | None:
+    """How many times the run went over its training rows (steps x batch / rows), when both are known."""
+    batch, rows = trace.wiring.loss_batch, trace.data.n_train
+    return steps * batch / rows if batch and rows else None
+
+
+def _late_trend(losses: np.ndarray) -> tuple[float, float]:
+    """(drop, t) of a straight line fitted to the last half of the losses: how much it falls across that half
+    as a share of its level, and the slope's t statistic (how clearly the fall stands out of batch noise)."""
+    half = losses[len(losses) // 2:]
+    x = np.arange(len(half), dtype=float)
+    slope, intercept = np.polyfit(x, half, 1)
+    residual = half - (intercept + slope * x)
+    spread = float(np.sqrt((residual ** 2).sum() / max(len(half) - 2, 1) / ((x - x.mean()) ** 2).sum()))
+    level = float(np.mean(half))
+    drop = -slope * len(half) / level if level > 0 else 0.0
+    t = slope / spread if spread > 0 else (-math.inf if slope < 0 else 0.0)
+    return float(drop), float(t)
+
+
 @rule("stopped_too_early", priority=47)
 def stopped_too_early(trace: Trace) -> Diagnosis | None:
-    """The script finished on its own while the loss was still falling steeply (last fifth of the steps vs the
-    fifth before) and the model is still short of what simple models reach on the same rows."""
+    """The script finished on its own while the loss was still falling (steeply, last fifth of the steps vs the
+    fifth before; or, after only a few passes over the data, steadily and clearly over the last half) and the
+    model is still short of what simple models reach on the same rows."""
     if trace.ended != "finished":
         return None
     train_metric, val_metric = last_epoch_metrics(trace)
@@ -183,14 +207,19 @@ def stopped_too_early(trace: Trace) -> Diagnosis | None:
     before, last = float(np.median(losses[-2 * fifth:-fifth])), float(np.median(losses[-fifth:]))
     val = _series(trace, "val_loss")
     val_falling = len(val) >= 3 and np.isfinite(val[-3:]).all() and val[-1] < val[-2] < val[-3]
-    if not (before > 0 and last < STILL_FALLING * before) or (len(val) >= 3 and not val_falling):
+    steep = before > 0 and last < STILL_FALLING * before
+    drop, t = _late_trend(losses)
+    passes = _passes(trace, len(losses))
+    steady = passes is not None and passes <= FEW_PASSES and drop >= STEADY_DROP and t <= -STEADY_T
+    if not (steep or steady) or (len(val) >= 3 and not val_falling):
         return None
     return Diagnosis(
         label="stopped_too_early", confidence=0.75, severity="major",
-        message=f"Training ended while the loss was still falling fast: its median over the last fifth of the steps "
-                f"is {last / before:.0%} of the fifth before"
+        message=f"Training ended while the loss was still falling: its median over the last fifth of the steps "
+                f"is {last / before:.0%} of the fifth before, and it fell {drop:.0%} over the last half of the run"
                 + (", and the validation loss fell in each of the last epochs." if val_falling else "."),
         evidence={"loss_fifth_before_last": fmt(before), "loss_last_fifth": fmt(last), "steps": len(losses),
+                  "last_half_drop": fmt(drop), "last_half_trend_t": fmt(t), "passes_over_data": fmt(passes),
                   "val_loss_still_falling": bool(val_falling), "metric": fmt(metric),
                   "simple_model_score": fmt(floor)},
         where=trace.locations.get("step"),
