@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -69,7 +70,7 @@ def test_the_demo_headlines(tmp_path):
     assert "failed" not in sections["implement_architecture"].split("**")[1]
     # The profiled model is trained: parity's accuracy is far above chance (an untrained CNN read 0.10).
     profile = sections["profile_inference"]
-    accuracy = float(profile.split("accuracy ")[1].split(" ")[0])
+    accuracy = float(re.search(r"accuracy ([0-9.]+) vs eager", profile).group(1))
     assert accuracy > 0.8
     assert "val accuracy" in sections["tune_hyperparams"]
     assert "Most likely cause: lr_too_high" in sections["diagnose_training"]
