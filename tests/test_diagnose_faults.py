@@ -11,7 +11,7 @@ import torch
 from ml_expert.tools.diagnose.run import diagnose_training
 from ml_expert.tools.diagnose.schema import DiagnoseTrainingSpec
 from ml_expert.tools.job import JobContext
-from tests.faults.cases import CASES, FAULTS, Case
+from tests.faults.cases import CASES, FAULTS, KNOWN_MISSES, Case
 
 
 @pytest.fixture(autouse=True)
@@ -33,8 +33,14 @@ def diagnose_case(case: Case, workspace) -> object:
 TUNING = [c for c in CASES if c.half != "heldout"]
 
 
-@pytest.mark.parametrize("case", [pytest.param(c, id=c.name, marks=() if c.fast else pytest.mark.slow)
-                                  for c in TUNING])
+def _marks(case: Case) -> list:
+    marks = [] if case.fast else [pytest.mark.slow]
+    if case.name in KNOWN_MISSES:
+        marks.append(pytest.mark.xfail(reason=KNOWN_MISSES[case.name], strict=True))
+    return marks
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.name, marks=_marks(c)) for c in TUNING])
 def test_fault_set_case(case: Case, tmp_path):
     result = diagnose_case(case, tmp_path)
     found = [(d.label, d.confidence) for d in result.diagnoses]

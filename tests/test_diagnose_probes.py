@@ -6,7 +6,6 @@ script runner installs it, and the trace is built the same way.
 
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -15,9 +14,9 @@ import torch.nn.functional as F
 from torch import nn
 
 from ml_expert.tools.diagnose.registry import diagnose
-from ml_expert.tools.diagnose.script.loss_checks import output_range
+from ml_expert.tools.diagnose.script.loss_checks import output_range, summed
 from ml_expert.tools.diagnose.script.probe import BudgetReached, ScriptProbe
-from ml_expert.tools.diagnose.script.trace import _output_range, build_trace
+from ml_expert.tools.diagnose.script.trace import build_trace
 
 HERE = Path(__file__)
 
@@ -268,8 +267,125 @@ def test_a_constant_init_is_named_as_the_plateaus_cause():
     assert top.label == "plateau" and "nn.init.constant_" in top.fix
 
 
-def test_a_constant_prediction_says_nothing_about_the_output_activation():
-    assert output_range(torch.full((32,), 0.45)) is None  # a collapsed model's bias, not a sigmoid
-    assert output_range(torch.rand(32)) == "unit"
-    assert _output_range(Counter(unit=6, nonnegative=5)) == "nonnegative"  # small ReLU outputs early on
-    assert _output_range(Counter(unit=6)) == "unit"
+def test_the_output_range_is_the_output_activation_s_not_the_values_seen():
+    layer = nn.Linear(3, 1)
+    x = torch.randn(32, 3)
+    assert output_range(layer(x) * 1e-3) is None  # tiny raw outputs of a slow model: bounded by nothing
+    assert output_range(torch.sigmoid(layer(x)).squeeze(1)) == "unit"
+    assert output_range(torch.relu(layer(x)).view(-1)) == "nonnegative"
+    assert output_range(torch.tanh(layer(x)).float()) == "symmetric_unit"
+    assert output_range(torch.full((32,), 0.45)) is None  # no graph: nothing to read
+
+
+def test_a_summed_loss_is_seen_through_a_sign_or_a_constant_factor():
+    x = torch.randn(16, 3, requires_grad=True)
+    assert summed(-x.sum()) and summed(0.5 * x.sum()) and summed(x.sum() / 2)
+    assert not summed(x.sum() / len(x)) and not summed(x.mean()) and not summed(x.sum() * x.sum())
+
+
+def test_an_initial_score_on_training_rows_is_not_validation():
+    X, y = _data()
+    X_val, y_val = _data(128)[0] + 0.01, _data(128)[1]
+
+    def loop():
+        model = nn.Sequential(nn.Linear(8, 32), nn.ReLU(), nn.Linear(32, 3))
+        opt = torch.optim.SGD(model.parameters(), lr=0.1)
+        with torch.no_grad():
+            F.cross_entropy(model(X), y)  # "initial loss", before any training step
+        for _ in range(4):
+            for i in range(0, len(X), 32):
+                opt.zero_grad()
+                F.cross_entropy(model(X[i:i + 32]), y[i:i + 32]).backward()
+                opt.step()
+            with torch.no_grad():
+                F.cross_entropy(model(X_val), y_val)
+
+    trace = probed(loop)
+    assert trace.data.val_in_train_fraction == 0 and trace.data.n_val == 128
+    assert len(trace.epochs) == 4 and "train_val_overlap" not in [d.label for d in diagnose(trace)]
+
+
+def test_layers_kept_in_a_python_list_are_missing_from_the_optimizer():
+    X, y = _data()
+
+    class ListMLP(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.hidden = [nn.Linear(8, 32), nn.Linear(32, 32)]  # not registered: model.parameters() misses them
+            self.out = nn.Linear(32, 3)
+
+        def forward(self, x):
+            for layer in self.hidden:
+                x = torch.relu(layer(x))
+            return self.out(x)
+
+    def loop():
+        model = ListMLP()
+        opt = torch.optim.Adam(model.parameters(), lr=1e-2)
+        for i in range(0, 8 * len(X), 32):
+            opt.zero_grad()
+            F.cross_entropy(model(X[i % len(X):i % len(X) + 32]), y[i % len(X):i % len(X) + 32]).backward()
+            opt.step()
+
+    top = diagnose(probed(loop))[0]
+    assert top.label == "params_missing_from_optimizer" and top.evidence["unregistered"] is True
+    assert "(32, 8)" in top.evidence["first"] and "nn.ModuleList" in top.fix
+
+
+def test_one_param_group_s_learning_rate_is_named_not_the_shared_one():
+    trace = probed(classifier_loop(steps=60, opt_kwargs={"momentum": 0.9}))
+    assert "lr_too_high" not in [d.label for d in diagnose(trace)]
+
+    X, y = _data()
+
+    def loop():
+        model = nn.Sequential(nn.Linear(8, 32), nn.ReLU(), nn.Linear(32, 3))
+        opt = torch.optim.SGD([{"params": model[0].parameters(), "lr": 8.0}, {"params": model[2].parameters()}],
+                              lr=0.02, momentum=0.9)
+        for _ in range(8):
+            for i in range(0, len(X), 32):
+                opt.zero_grad()
+                F.cross_entropy(model(X[i:i + 32]), y[i:i + 32]).backward()
+                opt.step()
+
+    labels = [d.label for d in diagnose(probed(loop))]
+    assert labels[0] == "bad_update_ratio" and "lr_too_high" not in labels
+
+
+def test_a_loss_that_never_moved_is_not_a_learning_rate_too_high():
+    g = torch.Generator().manual_seed(3)
+    angle, radius = torch.rand(1024, generator=g) * 6.283, torch.randint(1, 3, (1024,), generator=g).float()
+    X = torch.stack([radius * angle.cos(), radius * angle.sin()], 1) + 0.05 * torch.randn(1024, 2, generator=g)
+    y = (radius > 1.5).float()  # two rings: nothing a linear model can separate
+
+    def loop():
+        model = nn.Linear(2, 1)
+        opt = torch.optim.Adam(model.parameters(), lr=1e-2)
+        for _ in range(12):
+            for i in range(0, 896, 32):
+                opt.zero_grad()
+                F.binary_cross_entropy_with_logits(model(X[i:i + 32]).squeeze(1), y[i:i + 32]).backward()
+                opt.step()
+            with torch.no_grad():
+                F.binary_cross_entropy_with_logits(model(X[896:]).squeeze(1), y[896:])
+
+    labels = [d.label for d in diagnose(probed(loop))]
+    assert labels and labels[0] == "underfitting" and "lr_too_high" not in labels
+
+
+def test_an_autoencoder_is_not_compared_with_a_model_fitted_to_one_pixel():
+    X, _ = _data(512)
+
+    def loop():
+        model = nn.Sequential(nn.Linear(8, 3), nn.ReLU(), nn.Linear(3, 8))  # a bottleneck, on purpose
+        opt = torch.optim.Adam(model.parameters(), lr=1e-2)
+        for _ in range(10):
+            for i in range(0, 448, 32):
+                opt.zero_grad()
+                F.mse_loss(model(X[i:i + 32]), X[i:i + 32]).backward()
+                opt.step()
+            with torch.no_grad():
+                F.mse_loss(model(X[448:]), X[448:])
+
+    trace = probed(loop)
+    assert trace.data.simple_model_score is None and "underfitting" not in [d.label for d in diagnose(trace)]

@@ -195,6 +195,9 @@ def test_a_shifted_validation_population_under_the_same_transform_is_drift_not_a
     assert _labels(_trace(data=drifted))[0] == "train_val_drift"
     unscaled = DataFacts(train_inputs=standard, val_inputs=shifted, val_shift_sd=2.4, val_std_log_ratio=0.82)
     assert _labels(_trace(data=unscaled))[0] == "preprocessing_mismatch"
+    far = InputStats(rows=200, median_abs_feature_mean=3.1, median_feature_std=1.0)
+    moved_far = DataFacts(train_inputs=standard, val_inputs=far, val_shift_sd=3.1, val_std_log_ratio=0.06)
+    assert _labels(_trace(data=moved_far)) == ["train_val_drift"]  # a later month, put through the same scaler
 
 
 def test_hidden_imbalance_is_read_from_training_batches_when_the_script_never_validates():
@@ -217,3 +220,10 @@ def test_a_short_run_whose_loss_still_falls_steadily_stopped_too_early_but_a_lon
     top = diagnose(run(40 * 64))[0]  # one pass over the data
     assert top.label == "stopped_too_early" and top.evidence["passes_over_data"] == 1
     assert "stopped_too_early" not in _labels(run(64 * 2))  # twenty passes: more of the same will not fix it
+
+
+def test_a_trace_with_nan_and_inf_reads_back_from_its_json():
+    trace = _trace(losses=[2.3, math.nan, math.inf], epochs=[EpochRow(epoch=1, train_loss=math.nan)])
+    again = Trace.model_validate_json(trace.model_dump_json())  # trace.json, as the job writes it
+    assert again.losses[0] == 2.3 and math.isnan(again.losses[1]) and again.losses[2] == math.inf
+    assert math.isnan(again.epochs[0].train_loss)

@@ -6,9 +6,12 @@ training logs under ``history/``. ``expect`` is the top diagnosis, or None for a
 must come back with no diagnosis at all. ``fast`` cases run in the default test suite; the rest
 run with ``-m slow`` and in bench/bench_diagnose.py.
 
-The scripts come from ``scripts/manifest.json``, written by people who did not tune the rules,
-split once at random into a tuning half and a held-out half (``half``). Rules are tuned on the
-tuning half only; only the benchmark reads the held-out half, and reports its score separately.
+The scripts come from ``scripts/manifest.json``, written by people who did not tune the rules.
+Batch 1 (128 scripts) was split once at random into a tuning half and a held-out half; once that
+held-out half had been scored while the rules were still changing, it could no longer count, so
+it joined the tuning half and batch 2 was written blind, by three authors who never saw the
+rules, as the new held-out half (``half``). Rules are tuned on the tuning half only; only the
+benchmark reads the held-out half, and reports its score separately.
 """
 
 from __future__ import annotations
@@ -21,6 +24,13 @@ from typing import Any
 FAULTS = Path(__file__).parent
 MANIFEST = FAULTS / "scripts" / "manifest.json"
 # A handful of quick tuning-half scripts for the default run; the rest run with -m slow and in the bench.
+# Tuning-half cases the rules still get wrong, with why; the slow test expects them to fail (strictly, so a
+# fix shows up as a pass to move out of this list).
+KNOWN_MISSES = {
+    "moons_wobble": "SGD lr 0.45 with momentum 0.8 on batches of 8 lifts the training loss 6x while validation "
+                    "accuracy swings; the author named the swings (oscillation), the rules the cause they share "
+                    "with it (lr_too_high)",
+}
 FAST_SCRIPTS = {"healthy_digits", "healthy_tabular_bn", "no_zero_grad", "accumulate_never_steps",
                 "steplr_per_batch", "summed_ce_big_batch", "relu_output_regression"}
 

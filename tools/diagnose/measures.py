@@ -18,6 +18,7 @@ SPIKE_ROWS = 32  # losses of smaller batches are averaged over about this many r
 HIGH_UPDATE_RATIO = 0.1  # DeepDiagnosis flags update/weight above 1e-1
 LITTLE_PROGRESS = 0.5  # late loss above half the first loss: the run is not learning much
 DIVERGED = 1.5  # late loss above 1.5x the first: the loss went up
+UNMOVED = 0.1  # late loss within 10% of the first, spread within 10% of its level: the loss never moved
 MIN_SPIKES = 3
 SWING = 0.03  # AUTOTRAINER: peak-trough pairs 0.03 apart ...
 SWING_SHARE = 0.2  # ... in 20% of epochs
@@ -206,9 +207,22 @@ def steps_too_large(trace: Trace) -> tuple[float, str] | None:
         if progress is not None and progress <= LITTLE_PROGRESS and metric_swings(trace):
             return None  # a model that learned, whose metric swings: oscillation is what the user sees
         return (0.75 if large_steps else 0.55), f"the loss spiked {spike_count} times"
-    if large_steps and (progress is None or progress > LITTLE_PROGRESS):
+    if large_steps and (progress is None or progress > LITTLE_PROGRESS) and not loss_never_moved(trace):
         return 0.6, "the loss makes little progress"
     return None
+
+
+def loss_never_moved(trace: Trace) -> bool:
+    """The late loss sits where the first loss was, with almost no spread: steps too large would throw it
+    about. Large update/weight ratios then come from tiny weights (a model with nothing it can fit, or
+    identical units from a constant init), not from the learning rate."""
+    losses = finite_losses(trace)
+    progress = loss_progress(trace)
+    if len(losses) < 20 or progress is None or abs(progress - 1) > UNMOVED:
+        return False
+    late = losses[-max(10, len(losses) // 5):]
+    level = float(np.median(late))
+    return level > 0 and float(np.percentile(late, 90) - np.percentile(late, 10)) <= UNMOVED * level
 
 
 def lr_symptoms(trace: Trace) -> bool:

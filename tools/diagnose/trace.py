@@ -10,10 +10,16 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 
-class GroupStep(BaseModel):
+class _TraceModel(BaseModel):
+    # NaN and inf are facts here (a loss that blew up): trace.json writes them as "NaN" / "Infinity" strings,
+    # which read back as floats, where JSON's null would not.
+    model_config = ConfigDict(ser_json_inf_nan="strings")
+
+
+class GroupStep(_TraceModel):
     """One layer group (a module's own parameters) at one sampled step."""
 
     grad_norm: float | None = None  # None: no gradient reached it
@@ -22,7 +28,7 @@ class GroupStep(BaseModel):
     update_ratio: float | None = None  # ||w_after - w_before|| / ||w_before|| over this step
 
 
-class ActivationStep(BaseModel):
+class ActivationStep(_TraceModel):
     """One activation module's outputs at one sampled step."""
 
     kind: Literal["relu", "tanh", "sigmoid"]
@@ -31,7 +37,7 @@ class ActivationStep(BaseModel):
     saturated_fraction: float = 0.0  # tanh/sigmoid inputs beyond +-5 (read from the outputs)
 
 
-class Sample(BaseModel):
+class Sample(_TraceModel):
     """The expensive probes, taken on a sample of steps (the first few, then spread out)."""
 
     step: int
@@ -41,7 +47,7 @@ class Sample(BaseModel):
     loss_input_probabilities: bool | None = None  # the classification loss got probabilities, not logits
 
 
-class LayerGroup(BaseModel):
+class LayerGroup(_TraceModel):
     name: str
     kind: str = ""  # the module's class name, e.g. Linear
     n_params: int
@@ -51,7 +57,7 @@ class LayerGroup(BaseModel):
     changed: bool | None = None  # weights differ between the start and the end of the run
 
 
-class EpochRow(BaseModel):
+class EpochRow(_TraceModel):
     epoch: int
     step: int | None = None
     train_loss: float | None = None
@@ -60,7 +66,7 @@ class EpochRow(BaseModel):
     val_metric: float | None = None
 
 
-class InputStats(BaseModel):
+class InputStats(_TraceModel):
     """Inputs as the model's first layer saw them (flattened features)."""
 
     rows: int = 0
@@ -70,7 +76,7 @@ class InputStats(BaseModel):
     median_abs_feature_mean: float | None = None
 
 
-class DataFacts(BaseModel):
+class DataFacts(_TraceModel):
     n_train: int | None = None
     n_val: int | None = None
     class_counts: dict[str, int] | None = None  # training rows per class
@@ -95,7 +101,7 @@ class DataFacts(BaseModel):
     train_balanced_accuracy: float | None = None
 
 
-class Wiring(BaseModel):
+class Wiring(_TraceModel):
     loss_kind: str | None = None  # cross_entropy, nll, mse, l1, bce, ...
     loss_calls_checked: int = 0
     loss_input_probability_calls: int = 0
@@ -126,7 +132,7 @@ class Wiring(BaseModel):
     unreadable_tensors: int = 0  # tensors the probes could not read and skipped (torch.func wrappers ...)
 
 
-class Crash(BaseModel):
+class Crash(_TraceModel):
     """How a script that did not end normally ended: its exception (or exit code / signal) and the user's line."""
 
     exception: str  # exception type, or "exit code N" / "signal SIGSEGV"
@@ -135,7 +141,7 @@ class Crash(BaseModel):
     exit: str = ""  # how the process ended: "exception", "exit code 3", "signal 11 (SIGSEGV)"
 
 
-class ScriptWarning(BaseModel):
+class ScriptWarning(_TraceModel):
     """A warning PyTorch (or anything) raised while the script ran, with the user's line that caused it."""
 
     category: str
@@ -144,7 +150,7 @@ class ScriptWarning(BaseModel):
     count: int = 1
 
 
-class Trace(BaseModel):
+class Trace(_TraceModel):
     source: Literal["experiment", "script", "history"]
     task: Literal["classification", "regression"] | None = None
     num_classes: int | None = None

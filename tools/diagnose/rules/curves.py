@@ -95,14 +95,16 @@ def overfitting(trace: Trace) -> Diagnosis | None:
 @rule("underfitting", priority=48)
 def underfitting(trace: Trace) -> Diagnosis | None:
     """Training (and validation, when there is one) metric stays well below what simple models reach on the
-    same rows, with no train/validation gap to speak of."""
+    same rows, with no train/validation gap as large as that shortfall."""
     train_metric, val_metric = last_epoch_metrics(trace)
     floor = trace.data.simple_model_score
     if floor is None or train_metric is None or trace.config.get("constant_init_layers"):
         return None  # identical units from a constant init: plateau names the cause
     if train_metric >= floor - (0 if val_metric is not None else UNDER_FLOOR):
         return None
-    if val_metric is not None and (val_metric >= floor - UNDER_FLOOR or train_metric - val_metric > GAP):
+    # A train/validation gap points at overfitting only while it is larger than how far training falls short.
+    if val_metric is not None and (val_metric >= floor - UNDER_FLOOR
+                                   or train_metric - val_metric > max(GAP, floor - train_metric)):
         return None
     shown = f"validation {val_metric:.3f}" if val_metric is not None else "no validation pass"
     return Diagnosis(

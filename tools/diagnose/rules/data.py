@@ -142,7 +142,9 @@ def preprocessing_mismatch(trace: Trace) -> Diagnosis | None:
     one_standardised = (d.train_inputs is not None and d.val_inputs is not None
                         and _standardised(d.train_inputs) != _standardised(d.val_inputs) and d.val_shift_sd > 0.5
                         and d.val_std_log_ratio >= ONE_SIDED_SPREAD)
-    if d.val_std_log_ratio < math.log(3) and d.val_shift_sd < 3 and not one_standardised:
+    # A large shift counts only with the spread moved too: the same shift at the same spread is another population.
+    moved = d.val_shift_sd >= 3 and d.val_std_log_ratio >= ONE_SIDED_SPREAD
+    if d.val_std_log_ratio < math.log(3) and not moved and not one_standardised:
         return None
     return Diagnosis(
         label="preprocessing_mismatch", confidence=0.8, severity="major",
@@ -185,7 +187,7 @@ def train_val_drift(trace: Trace) -> Diagnosis | None:
     d = trace.data
     if d.drift_status == "fail":
         confidence = 0.8
-    elif d.val_shift_sd is not None and 0.5 <= d.val_shift_sd < 3:
+    elif d.val_shift_sd is not None and d.val_shift_sd >= 0.5:
         confidence = 0.6
     else:
         return None

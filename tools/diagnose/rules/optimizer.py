@@ -52,8 +52,8 @@ def _lr_where(trace: Trace) -> str:
 def lr_too_high(trace: Trace) -> Diagnosis | None:
     """Steps too large (``measures.steps_too_large``): NaN, divergence, rebound or spikes with big updates."""
     found = steps_too_large(trace)
-    if found is None or momentum_setting(trace) is not None:
-        return None  # a misconfigured momentum makes the steps large: that rule names the cause
+    if found is None or momentum_setting(trace) is not None or group_lr_too_high(trace):
+        return None  # a misconfigured momentum or one group's LR makes the steps large: those rules name the cause
     confidence, what = found
     nonfinite = has_nonfinite_loss(trace)
     progress = loss_progress(trace)
@@ -115,6 +115,20 @@ def lr_too_low(trace: Trace) -> Diagnosis | None:
         patch={"training.lr": new_lr} if new_lr else {})
 
 
+def group_lr_too_high(trace: Trace, fastest_ratio: float | None = None) -> bool:
+    """The optimizer's param groups have learning rates GROUP_LR_SPREAD x apart, and the fastest group's steps
+    are too large, the loss shows steps too large, or the run learns poorly: the per-group LR is the cause,
+    not the shared one."""
+    lr_spread = group_lr_spread(trace)
+    if lr_spread is None or lr_spread < GROUP_LR_SPREAD:
+        return False
+    if fastest_ratio is None:
+        layers = set(weight_layers(trace))
+        fastest_ratio = max((r for n, r in group_update_ratios(trace).items() if n in layers), default=None)
+    return ((fastest_ratio is not None and fastest_ratio > HIGH_UPDATE_RATIO) or steps_too_large(trace) is not None
+            or learning_poorly(trace))
+
+
 @rule("bad_update_ratio", priority=42)
 def bad_update_ratio(trace: Trace) -> Diagnosis | None:
     """Weight layers update 100x apart with the slowest all but still, or optimizer param groups given
@@ -127,8 +141,7 @@ def bad_update_ratio(trace: Trace) -> Diagnosis | None:
     spread = ratios[fastest] / ratios[slowest]
     overall = float(np.median(list(ratios.values())))
     lr_spread = group_lr_spread(trace)
-    if lr_spread is not None and lr_spread >= GROUP_LR_SPREAD and (ratios[fastest] > HIGH_UPDATE_RATIO
-                                                                   or learning_poorly(trace)):
+    if group_lr_too_high(trace, ratios[fastest]):
         return Diagnosis(
             label="bad_update_ratio", confidence=0.8, severity="major",
             message=f"The optimizer's parameter groups have learning rates {lr_spread:.0f}x apart, and {fastest!r} "

@@ -50,14 +50,21 @@ def params_missing_from_optimizer(trace: Trace) -> Diagnosis | None:
     total = sum(g.n_params for g in trace.groups)
     share = sum(g.n_params for g in left_out) / max(total, 1)
     names = [g.name for g in left_out]
+    unregistered = any(g.kind == "unregistered" for g in left_out)
     return Diagnosis(
         label="params_missing_from_optimizer", confidence=0.9, severity="critical",
         message=f"{len(left_out)} layer group(s) ({share:.0%} of the parameters) get gradients but no optimizer holds "
-                f"them, so they never change: {names[:5]}.",
-        evidence={"groups_left_out": len(left_out), "params_left_out_share": fmt(share), "first": names[0]},
+                f"them, so they never change: {names[:5]}."
+                + (" The model does not register some of them, so model.parameters() never lists them."
+                   if unregistered else ""),
+        evidence={"groups_left_out": len(left_out), "params_left_out_share": fmt(share), "first": names[0],
+                  "unregistered": unregistered},
         where=_at(trace, "optimizer") or names[0],
-        fix="Build the optimizer from model.parameters() after the model is complete (not from one sub-module, "
-            "and not from a model object that was replaced later).")
+        fix=("Register every layer with the model: keep layers in nn.ModuleList (not a Python list) and learnable "
+             "tensors as nn.Parameter attributes, then build the optimizer from model.parameters()."
+             if unregistered else
+             "Build the optimizer from model.parameters() after the model is complete (not from one sub-module, "
+             "and not from a model object that was replaced later)."))
 
 
 @rule("frozen_parameters", priority=12)

@@ -17,7 +17,15 @@ REGRESSION_LOSSES = ("mse", "l1", "smooth_l1", "huber")
 CLASS_LOSSES = ("cross_entropy", "nll")
 MAX_INTEGER_CLASSES = 20
 UNREACHABLE_SHARE = 0.2  # a fifth of the targets outside what the output can produce
-CONSTANT_SPREAD = 1e-6  # predictions closer together than this are one constant
+# The op that produced the predictions, and the range it bounds them to; reshapes and casts in between
+# change nothing (``.squeeze(1)``, ``.view(-1)``, an autocast output's ``.float()``).
+BOUNDED_OUTPUTS = {"ReluBackward0": "nonnegative", "SoftplusBackward0": "nonnegative",
+                   "ExpBackward0": "nonnegative", "AbsBackward0": "nonnegative", "ClampMinBackward0": "nonnegative",
+                   "SigmoidBackward0": "unit", "SoftmaxBackward0": "unit",
+                   "TanhBackward0": "symmetric_unit", "HardtanhBackward0": "symmetric_unit"}
+SHAPE_ONLY_OPS = {"View", "UnsafeView", "ReshapeAlias", "Squeeze", "Unsqueeze", "Select", "Slice", "T", "Permute",
+                  "Transpose", "Clone", "Expand", "ToCopy", "Alias"}
+GRAPH_HOPS = 8  # ops walked back from the predictions to find the output activation
 GRAPH_NODES = 60  # autograd nodes walked from a hand-written loss towards the model's output
 SAVED = ("_saved_self", "_saved_other", "_saved_result")
 
@@ -35,20 +43,19 @@ def normalised_over_batch(values: torch.Tensor, log: bool) -> bool:
 
 
 def output_range(predictions: torch.Tensor) -> str | None:
-    """The bounded range the predictions sit in: what a ReLU, sigmoid or tanh output allows. A prediction
-    that is the same for every row (a collapsed model outputs its bias) says nothing about the activation."""
-    p = predictions.detach().float()
-    if p.numel() < 2 or not torch.isfinite(p).all():
-        return None
-    low, high = float(p.min()), float(p.max())
-    if high - low <= CONSTANT_SPREAD:
-        return None
-    if low >= 0 and high <= 1:
-        return "unit"
-    if low >= 0:
-        return "nonnegative"
-    if low >= -1 and high <= 1:
-        return "symmetric_unit"
+    """The range the output activation bounds predictions to, read from the op that produced them (through
+    reshapes and casts): a ReLU, sigmoid or tanh head. Small raw outputs of a slow or collapsed model are
+    bounded by nothing, however close to zero they sit."""
+    node = predictions.grad_fn
+    for _ in range(GRAPH_HOPS):
+        if node is None:
+            return None
+        name = type(node).__name__
+        if name in BOUNDED_OUTPUTS:
+            return BOUNDED_OUTPUTS[name]
+        if name.rstrip("0123456789").removesuffix("Backward") not in SHAPE_ONLY_OPS:
+            return None
+        node = next((child for child, _ in node.next_functions if child is not None), None)
     return None
 
 
@@ -105,12 +112,37 @@ def graph_broadcast(loss: torch.Tensor, output: torch.Tensor) -> bool:
 
 
 def summed(loss: torch.Tensor, min_rows: int = 8) -> bool:
-    """A hand-written loss whose last op sums over many elements (``.sum()`` where ``.mean()`` was meant)."""
-    node = loss.grad_fn
-    if node is None or type(node).__name__ != "SumBackward0":
-        return False
-    sizes = getattr(node, "_saved_self_sym_sizes", None)
-    count = 1
-    for size in sizes or ():
-        count *= int(size)
-    return count >= min_rows
+    """A hand-written loss that sums over many elements (``.sum()`` where ``.mean()`` was meant), seen through
+    a sign or a constant factor after the sum (``-(...).sum()``, ``0.5 * (...).sum()``): the factor must not
+    undo the sum (``.sum() / len(batch)`` is a mean)."""
+    node, scale = loss.grad_fn, 1.0
+    for _ in range(GRAPH_HOPS):
+        name = type(node).__name__ if node is not None else None
+        if name == "SumBackward0":
+            count = 1
+            for size in getattr(node, "_saved_self_sym_sizes", None) or ():
+                count *= int(size)
+            return count * scale >= min_rows
+        factor = _constant_factor(node) if name in ("NegBackward0", "MulBackward0", "DivBackward0") else None
+        if factor is None:
+            return False
+        scale *= factor
+        node = node.next_functions[0][0]
+    return False
+
+
+def _constant_factor(node) -> float | None:
+    """|factor| a negation, or a multiplication / division by a constant, applies; None for anything else."""
+    name = type(node).__name__
+    if name == "NegBackward0":
+        return 1.0
+    if len(node.next_functions) != 2 or node.next_functions[1][0] is not None:
+        return None  # the other operand carries a gradient: not a constant
+    try:
+        other = node._saved_other
+    except RuntimeError:
+        return None
+    if not isinstance(other, torch.Tensor) or other.numel() != 1 or not float(other):
+        return None
+    value = abs(float(other))
+    return value if name == "MulBackward0" else 1.0 / value

@@ -50,6 +50,7 @@ FUNCTIONAL_ACTIVATIONS = ((torch, "sigmoid", "sigmoid"), (torch, "tanh", "tanh")
 MAX_TRAIN_SCORES = 50_000  # scored training batches kept for the training-only curve
 RECENT_TRAIN_BATCHES = 32  # the latest scored training batches' class predictions, for scripts that never validate
 TRAINING_CHUNKS = 6  # a script without validation passes gets its training curve in this many rows
+LEAF_SEARCH_NODES = 5000  # autograd nodes walked from a loss to find the leaves it depends on
 VAL_ROWS_KEPT = 20_000  # validation targets and predictions kept for the metric and the proof
 
 
@@ -126,6 +127,7 @@ class ScriptProbe:
         self.regression_on_integers = True
         self.target_moments = [0, 0.0, 0.0]  # rows, sum, sum of squares of regression targets
         self.stale_grad_backwards = 0
+        self.graph_leaves: dict[int, torch.Tensor] = {}  # trainable leaves the loss depends on, by id
         self.unreadable = 0  # tensors a probe could not read (skipped)
         self.settings: dict[str, float | str | None] = {}
         # per validation pass (a run of no-grad loss calls): the curves of script mode
@@ -245,6 +247,10 @@ class ScriptProbe:
         usable = first is not None and first.is_floating_point() and first.dim() >= 2 and len(first)
         if grad:
             self._grad_forward(module, first)
+        elif not self.counts["grad_forwards"]:
+            # Scored before training starts (an initial loss): neither validation nor a train-metric pass.
+            self.counts["forwards_before_training"] += 1
+            return args if replaced is not None else None
         else:
             self.counts["nograd_forwards"] += 1
             self._remember("validation_forward")
@@ -394,11 +400,13 @@ class ScriptProbe:
                 self.num_classes = int(input.shape[1])
             if self.sampling or self.checked_calls < CHECKED_CALLS:
                 self._check_loss_inputs(kind, with_logits, input, target, batch, reduction)
-            if kind in REGRESSION_LOSSES:
-                self._regression_targets(target)
+                if kind in REGRESSION_LOSSES:
+                    self._regression_targets(target)  # the targets' scale and values: sampled batches suffice
             if self.sampling and target.dim() == 1 and not target.is_floating_point():
                 self.batch_majority = probes.majority_fraction(target)
             self._keep_pair(target, batch)
+        elif not self.counts["grad_forwards"]:
+            return  # an initial score, before any training forward
         elif value.numel() == 1:
             window = self.window_train_eval if self.nograd_on_train else self.window_val
             window["loss"].append(float(value.detach()))
@@ -475,16 +483,19 @@ class ScriptProbe:
             window["preds"].append(predictions.reshape(-1).cpu().numpy())
 
     def _keep_pair(self, target: torch.Tensor, batch: int) -> None:
-        """Training inputs with their targets (the signal and leak probes need both)."""
+        """Training inputs with their targets (the signal and leak probes need both). Only for one target per
+        row: the model's metric over many target columns (an autoencoder's pixels, multi-label outputs) is not
+        comparable with a simple model fitted to one of them."""
         inputs = self.last_root_input
-        if inputs is None or len(inputs) != batch or self.rows_kept["pairs"] >= ROWS_KEPT:
+        if (inputs is None or len(inputs) != batch or target.numel() != batch
+                or self.rows_kept["pairs"] >= ROWS_KEPT):
             return
         rows = self._rows(inputs)
         if rows is None:
             return
         self.rows_kept["pairs"] += batch
         self.pairs_x.append(rows)
-        self.pairs_y.append(target.detach().cpu().numpy().reshape(batch, -1)[:, 0])
+        self.pairs_y.append(target.detach().cpu().numpy().reshape(batch))
 
     # --- backward, zero_grad, modes, optimizers, schedulers -------------------------------------
 
@@ -501,6 +512,8 @@ class ScriptProbe:
                     probe.unreadable += 1
                 probe._hand_written_loss(tensor)
             probe._count_stale()
+            if probe.counts["backward"] <= CHECKED_CALLS:
+                probe._collect_leaves(tensor)
             return original(tensor, *args, **kwargs)
 
         return backward
@@ -518,6 +531,21 @@ class ScriptProbe:
         if written and output is not None and loss_checks.graph_broadcast(loss, output):
             self.counts["broadcast"] += 1
             self._remember("broadcast")
+
+    @_guarded
+    def _collect_leaves(self, loss: torch.Tensor) -> None:
+        """Trainable leaf tensors the loss depends on (its graph's AccumulateGrad nodes): they all get a
+        gradient, so any that neither the model registers nor an optimizer holds never learn."""
+        seen, queue = set(), [loss.grad_fn]
+        while queue and len(seen) < LEAF_SEARCH_NODES:
+            node = queue.pop()
+            if node is None or id(node) in seen:
+                continue
+            seen.add(id(node))
+            variable = getattr(node, "variable", None)
+            if isinstance(variable, torch.Tensor) and variable is not self.last_root_input:
+                self.graph_leaves.setdefault(id(variable), variable)
+            queue.extend(child for child, _ in node.next_functions)
 
     @_guarded
     def _count_stale(self) -> None:
@@ -695,7 +723,10 @@ class ScriptProbe:
 
     @_guarded
     def _record_functional(self, kind: str, output) -> None:
-        where = self.where(sys._getframe(2))
+        # Only a call written in the user's code: nn.ReLU's own F.relu (and F.relu's torch.relu) is the module's
+        # activation, which its hook already records.
+        caller = sys._getframe(3)  # this hook <- _guarded <- the wrapper <- the caller
+        where = self.where(caller) if caller.f_code.co_filename.startswith(self.user_dir) else None
         if where is not None and isinstance(output, torch.Tensor) and output.dim() >= 2:
             key = f"{kind}@{where.rsplit('/', 1)[-1]}"
             if key not in self.activations:

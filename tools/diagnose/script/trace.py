@@ -53,7 +53,20 @@ def _groups(probe: ScriptProbe) -> list[LayerGroup]:
         got_grad=any(s.groups[name].grad_norm is not None for s in probe.samples if name in s.groups)
         or any(p.grad is not None for p in params),
         changed=bool(changed[name]))
-        for name, params in probe.groups.items()]
+        for name, params in probe.groups.items()] + _unregistered(probe, held)
+
+
+def _unregistered(probe: ScriptProbe, held: set[int]) -> list[LayerGroup]:
+    """Leaves the loss depends on that the model does not register (a plain Python list of layers, a tensor
+    kept as an attribute) and no optimizer holds: one group, kind "unregistered"."""
+    registered = {id(p) for p in probe.model.parameters()}
+    stray = [t for key, t in probe.graph_leaves.items() if key not in registered and key not in held]
+    if not stray:
+        return []
+    shapes = ", ".join(str(tuple(t.shape)) for t in stray[:4])
+    return [LayerGroup(name=f"unregistered tensors {shapes}", kind="unregistered",
+                       n_params=sum(t.numel() for t in stray), trainable=True, in_optimizer=False, got_grad=True,
+                       changed=False)]
 
 
 def _wiring(probe: ScriptProbe, loss_kind: str | None) -> Wiring:
@@ -77,7 +90,7 @@ def _wiring(probe: ScriptProbe, loss_kind: str | None) -> Wiring:
                   loss_sum_reduction_calls=counts["sum_reduction"], loss_batch=counts["loss_batch"] or None,
                   loss_wrong_axis_calls=counts["wrong_axis"], loss_broadcast_calls=counts["broadcast"],
                   logits_loss_probability_calls=counts["logits_probabilities"],
-                  bounded_output_calls=sum(probe.output_ranges.values()), output_range=_output_range(probe.output_ranges),
+                  bounded_output_calls=sum(probe.output_ranges.values()), output_range=_most_common(probe.output_ranges),
                   hand_written_loss_backwards=counts["hand_written"], target_std=target_std,
                   target_abs_mean=abs(target_mean) if target_mean is not None else None,
                   bn_batch_of_one_forwards=counts["bn_batch_of_one"], scheduler_steps=counts["scheduler_steps"],
@@ -143,10 +156,5 @@ def _accuracies(y: np.ndarray, p: np.ndarray) -> tuple[float, float]:
     return float(np.mean(y == p)), float(np.mean([np.mean(p[y == c] == c) for c in np.unique(y)]))
 
 
-def _output_range(seen: Counter) -> str | None:
-    """The range the outputs are bounded to. Outputs inside [0, 1] on some calls are also consistent with a
-    nonnegative (ReLU) or symmetric (tanh) head seen on others: the one wider range observed is the bound."""
-    wider = [name for name in ("nonnegative", "symmetric_unit") if seen[name]]
-    if len(wider) == 1:
-        return wider[0]
+def _most_common(seen: Counter) -> str | None:
     return seen.most_common(1)[0][0] if seen else None
