@@ -340,7 +340,7 @@ def test_one_param_group_s_learning_rate_is_named_not_the_shared_one():
 
     def loop():
         model = nn.Sequential(nn.Linear(8, 32), nn.ReLU(), nn.Linear(32, 3))
-        opt = torch.optim.SGD([{"params": model[0].parameters(), "lr": 8.0}, {"params": model[2].parameters()}],
+        opt = torch.optim.SGD([{"params": model[0].parameters(), "lr": 40.0}, {"params": model[2].parameters()}],
                               lr=0.02, momentum=0.9)
         for _ in range(8):
             for i in range(0, len(X), 32):
@@ -348,8 +348,10 @@ def test_one_param_group_s_learning_rate_is_named_not_the_shared_one():
                 F.cross_entropy(model(X[i:i + 32]), y[i:i + 32]).backward()
                 opt.step()
 
-    labels = [d.label for d in diagnose(probed(loop))]
+    found = diagnose(probed(loop))
+    labels = [d.label for d in found]
     assert labels[0] == "bad_update_ratio" and "lr_too_high" not in labels
+    assert found[0].evidence["group_to_change"] == "0" and "'0'" in found[0].fix
 
 
 def test_a_loss_that_never_moved_is_not_a_learning_rate_too_high():

@@ -227,3 +227,31 @@ def test_a_trace_with_nan_and_inf_reads_back_from_its_json():
     again = Trace.model_validate_json(trace.model_dump_json())  # trace.json, as the job writes it
     assert again.losses[0] == 2.3 and math.isnan(again.losses[1]) and again.losses[2] == math.inf
     assert math.isnan(again.epochs[0].train_loss)
+
+
+def test_hard_batches_of_a_model_that_learned_are_not_steps_too_large():
+    losses = _falling(400, 0.75, 0.04)
+    for i in range(60, 400, 37):
+        losses[i] = 0.45  # one hard batch, the next back down: below where the loss started
+    assert "lr_too_high" not in _labels(_trace(losses=losses))
+    thrown = list(losses)
+    for i in range(60, 400, 37):
+        thrown[i:i + 3] = [1.5, 1.4, 1.3]  # thrown above the start, and staying up
+    assert _labels(_trace(losses=thrown))[0] == "lr_too_high"
+
+
+def test_a_converged_validation_loss_wobbling_near_zero_is_not_overfitting():
+    val = [0.9, 0.5, 0.2, 0.08, 0.04, 0.03, 0.022, 0.02, 0.021, 0.024, 0.026]  # best x1.3, yet 0.6% back up
+    rows = [EpochRow(epoch=i + 1, train_loss=0.9 * 0.6 ** i, val_loss=v, train_metric=1.0, val_metric=0.98)
+            for i, v in enumerate(val)]
+    assert "overfitting" not in _labels(_trace(epochs=rows, data=DataFacts(n_val=54)))
+    climbing = [r.model_copy(update={"val_loss": v}) for r, v in zip(rows, val[:7] + [0.1, 0.2, 0.3, 0.4], strict=True)]
+    assert "overfitting" in _labels(_trace(epochs=climbing, data=DataFacts(n_val=54)))
+
+
+def test_a_train_metric_scored_on_few_batches_swings_by_itself():
+    wobble = [0.84, 0.94, 0.81, 0.94, 0.88, 0.97, 0.84, 0.94, 0.87, 0.94]
+    rows = [EpochRow(epoch=i + 1, train_loss=0.5, train_metric=m, train_metric_rows=32) for i, m in enumerate(wobble)]
+    assert "oscillation" not in _labels(_trace(epochs=rows, data=DataFacts(n_val=60)))
+    many = [r.model_copy(update={"train_metric_rows": 5000}) for r in rows]
+    assert "oscillation" in _labels(_trace(epochs=many, data=DataFacts(n_val=60)))

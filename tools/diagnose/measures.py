@@ -15,6 +15,8 @@ SPIKE_FACTOR = 3.0
 SPIKE_WINDOW = 10
 SPIKE_SCALE = 0.25  # a spike rises by at least this share of the starting loss
 SPIKE_ROWS = 32  # losses of smaller batches are averaged over about this many rows before counting spikes
+SPIKE_PERSIST = 3  # a spike's step and the next two ...
+SPIKE_PERSIST_FACTOR = 2.0  # ... have a median this far above the loss before it
 HIGH_UPDATE_RATIO = 0.1  # DeepDiagnosis flags update/weight above 1e-1
 LITTLE_PROGRESS = 0.5  # late loss above half the first loss: the run is not learning much
 DIVERGED = 1.5  # late loss above 1.5x the first: the loss went up
@@ -49,7 +51,7 @@ def loss_progress(trace: Trace) -> float | None:
 
 
 def spikes(trace: Trace) -> int:
-    """Steps whose loss jumps above SPIKE_FACTOR x the median of the previous SPIKE_WINDOW steps.
+    """Steps whose loss jumps above SPIKE_FACTOR x the median of the previous SPIKE_WINDOW steps, and stays up.
 
     The jump must also be large against the starting loss: near zero, tiny wiggles triple too. Tiny
     batches give noisy losses: they are averaged over about SPIKE_ROWS rows first.
@@ -65,7 +67,9 @@ def spikes(trace: Trace) -> int:
     count = 0
     for i in range(1, len(losses)):
         recent = float(np.median(losses[max(0, i - SPIKE_WINDOW):i]))
-        if losses[i] > SPIKE_FACTOR * recent and losses[i] - recent > scale:
+        # The loss must stay up: one hard batch of a well-fit model jumps alone and the next is back down.
+        after = float(np.median(losses[i:i + SPIKE_PERSIST]))
+        if losses[i] > SPIKE_FACTOR * recent and losses[i] - recent > scale and after > SPIKE_PERSIST_FACTOR * recent:
             count += 1
     return count
 
@@ -144,12 +148,12 @@ def last_epoch_metrics(trace: Trace) -> tuple[float | None, float | None]:
     return rows[-1].train_metric, rows[-1].val_metric
 
 
-def metric_standard_error(trace: Trace, value: float) -> float:
-    """Standard error of the validation metric (0 when the row count is unknown).
+def metric_standard_error(trace: Trace, value: float, n: int | None = None) -> float:
+    """Standard error of a metric scored on ``n`` rows, by default the validation rows (0 when unknown).
 
     Accuracy: binomial. R^2: about sqrt(2 / n) x (1 - R^2), from the variance of a mean squared error.
     """
-    n = trace.data.n_val
+    n = n or trace.data.n_val
     if not n:
         return 0.0
     if trace.metric_name == "r2":
@@ -169,8 +173,11 @@ def metric_swings(trace: Trace) -> tuple[str, int, float, np.ndarray] | None:
     if not np.isfinite(series).all():
         return None
     steps = np.diff(series)
-    # A swing must also exceed the metric's own sampling noise: a small validation set wobbles by itself.
-    least = max(SWING, 2 * metric_standard_error(trace, float(np.median(series))))
+    # A swing must also exceed the metric's own sampling noise: a small validation set, or the few training
+    # batches script mode scores per epoch, wobble by themselves.
+    scored = [r.train_metric_rows for r in trace.epochs if r.train_metric_rows] if name == "train_metric" else []
+    rows = int(np.median(scored)) if scored else None
+    least = max(SWING, 2 * metric_standard_error(trace, float(np.median(series)), rows))
     swings = sum(1 for a, b in zip(steps[:-1], steps[1:], strict=True) if a * b < 0 and min(abs(a), abs(b)) >= least)
     share = swings / len(series)
     return (name, swings, share, series) if share >= SWING_SHARE else None
@@ -204,8 +211,11 @@ def steps_too_large(trace: Trace) -> tuple[float, str] | None:
     if bounced := rebound(trace):
         return 0.8, f"the loss fell to {bounced[0]:.3g}, then climbed back to {bounced[1]:.3g}"
     if spike_count >= MIN_SPIKES and (large_steps or ratio is None):
-        if progress is not None and progress <= LITTLE_PROGRESS and metric_swings(trace):
-            return None  # a model that learned, whose metric swings: oscillation is what the user sees
+        if progress is not None and progress <= LITTLE_PROGRESS and (metric_swings(trace)
+                                                                     or not _spikes_pass_start(trace)):
+            # A model that learned: with its metric swinging, oscillation is what the user sees; with its
+            # spikes staying below where the loss started, they are hard batches, not steps too large.
+            return None
         return (0.75 if large_steps else 0.55), f"the loss spiked {spike_count} times"
     if large_steps and (progress is None or progress > LITTLE_PROGRESS) and not loss_never_moved(trace):
         return 0.6, "the loss makes little progress"
@@ -223,6 +233,12 @@ def loss_never_moved(trace: Trace) -> bool:
     late = losses[-max(10, len(losses) // 5):]
     level = float(np.median(late))
     return level > 0 and float(np.percentile(late, 90) - np.percentile(late, 10)) <= UNMOVED * level
+
+
+def _spikes_pass_start(trace: Trace) -> bool:
+    """After its first tenth, the loss jumps above its very first value MIN_SPIKES times or more."""
+    losses = finite_losses(trace)
+    return len(losses) >= 10 and int((losses[len(losses) // 10:] > losses[0]).sum()) >= MIN_SPIKES
 
 
 def lr_symptoms(trace: Trace) -> bool:

@@ -64,6 +64,7 @@ class EpochRow(_TraceModel):
     val_loss: float | None = None
     train_metric: float | None = None
     val_metric: float | None = None
+    train_metric_rows: int | None = None  # rows the train metric was scored on (script mode samples batches)
 
 
 class InputStats(_TraceModel):

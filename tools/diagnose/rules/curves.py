@@ -22,9 +22,11 @@ from ml_expert.tools.diagnose.trace import Trace
 
 GAP = 0.05  # the design's guardrail: a train/validation gap over 5 points
 R2_GAP = 0.1
-VAL_LOSS_RISE = 1.25
+VAL_LOSS_RISE = 1.25  # validation loss this many times its best, late in the run, counts as rising ...
+RISE_OF_DESCENT = 0.1  # ... and it climbs back this share of its fall from the first epoch
 MIN_EPOCHS_FOR_SHAPE = 8
 PLATEAU_GAIN = 0.01
+LATE_EPOCHS = 3  # the training metric underfitting judges: the median of the last epochs
 UNDER_FLOOR = 0.05  # metric this far below the simple models' score
 STILL_FALLING = 0.8  # the last fifth's median loss below 0.8x the fifth before it: far from converged
 MIN_LOSSES_FOR_TREND = 20
@@ -73,8 +75,11 @@ def overfitting(trace: Trace) -> Diagnosis | None:
     rising = False
     if len(val_loss) >= 5 and len(val_loss) == len(train_loss) and np.isfinite(val_loss).all():
         best = int(np.argmin(val_loss))
+        # A rise that matters: VAL_LOSS_RISE x the best, and a tenth or more of the way back to where it started
+        # (near zero, a tiny wobble of a converged run is a big ratio).
+        rebound = val_loss[-1] - val_loss[best] >= RISE_OF_DESCENT * (val_loss[0] - val_loss[best])
         rising = (best <= 0.7 * (len(val_loss) - 1) and val_loss[-1] > VAL_LOSS_RISE * val_loss[best]
-                  and train_loss[-1] < train_loss[best])
+                  and rebound and train_loss[-1] < train_loss[best])
         evidence.update(best_val_loss_epoch=best + 1, val_loss_rise=fmt(val_loss[-1] / max(val_loss[best], 1e-12)))
     if not (gap_found or rising):
         return None
@@ -100,6 +105,8 @@ def underfitting(trace: Trace) -> Diagnosis | None:
     floor = trace.data.simple_model_score
     if floor is None or train_metric is None or trace.config.get("constant_init_layers"):
         return None  # identical units from a constant init: plateau names the cause
+    late = _series(trace, "train_metric")[-LATE_EPOCHS:]
+    train_metric = float(np.median(late))  # script mode scores a few batches per epoch: one epoch is noisy
     if train_metric >= floor - (0 if val_metric is not None else UNDER_FLOOR):
         return None
     # A train/validation gap points at overfitting only while it is larger than how far training falls short.
@@ -171,9 +178,10 @@ def plateau(trace: Trace) -> Diagnosis | None:
 
 
 def _passes(trace: Trace, steps: int) -> float | None:
-    """How many times the run went over its training rows (steps x batch / rows), when both are known."""
+    """How many times the run went over its training rows (steps over the batches an epoch takes, counting a
+    last partial batch), when both are known."""
     batch, rows = trace.wiring.loss_batch, trace.data.n_train
-    return steps * batch / rows if batch and rows else None
+    return steps / math.ceil(rows / batch) if batch and rows else None
 
 
 def _late_trend(losses: np.ndarray) -> tuple[float, float]:

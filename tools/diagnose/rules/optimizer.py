@@ -52,7 +52,7 @@ def _lr_where(trace: Trace) -> str:
 def lr_too_high(trace: Trace) -> Diagnosis | None:
     """Steps too large (``measures.steps_too_large``): NaN, divergence, rebound or spikes with big updates."""
     found = steps_too_large(trace)
-    if found is None or momentum_setting(trace) is not None or group_lr_too_high(trace):
+    if found is None or momentum_setting(trace) is not None or group_lr_fault(trace):
         return None  # a misconfigured momentum or one group's LR makes the steps large: those rules name the cause
     confidence, what = found
     nonfinite = has_nonfinite_loss(trace)
@@ -91,8 +91,9 @@ def lr_too_low(trace: Trace) -> Diagnosis | None:
     peak = peak_update_ratio(trace)
     flow = first_last_grad_ratio(trace)
     saturated = any(v >= SATURATED_SHARE for v in saturation(trace).values())
-    if schedule_collapse(trace) is not None or (flow is not None and flow[0] < VANISHING_RATIO) or saturated:
-        return None  # the scheduler shrank the LR, gradients vanish or units saturate: those rules name the cause
+    if (schedule_collapse(trace) is not None or (flow is not None and flow[0] < VANISHING_RATIO) or saturated
+            or group_lr_fault(trace)):
+        return None  # the scheduler, vanishing gradients, saturated units or one group's LR: those rules name it
     if ratio is None or ratio <= 0 or (peak is not None and peak > HIGH_UPDATE_RATIO / 10):
         return None  # tiny late steps after huge early ones: a collapse, not a small learning rate
     if ratio < LOW_RATIO:
@@ -115,10 +116,10 @@ def lr_too_low(trace: Trace) -> Diagnosis | None:
         patch={"training.lr": new_lr} if new_lr else {})
 
 
-def group_lr_too_high(trace: Trace, fastest_ratio: float | None = None) -> bool:
+def group_lr_fault(trace: Trace, fastest_ratio: float | None = None) -> bool:
     """The optimizer's param groups have learning rates GROUP_LR_SPREAD x apart, and the fastest group's steps
-    are too large, the loss shows steps too large, or the run learns poorly: the per-group LR is the cause,
-    not the shared one."""
+    are too large, the loss shows steps too large, or the run learns poorly: a per-group LR is the cause,
+    not the shared one (the LR rules defer to it)."""
     lr_spread = group_lr_spread(trace)
     if lr_spread is None or lr_spread < GROUP_LR_SPREAD:
         return False
@@ -141,17 +142,21 @@ def bad_update_ratio(trace: Trace) -> Diagnosis | None:
     spread = ratios[fastest] / ratios[slowest]
     overall = float(np.median(list(ratios.values())))
     lr_spread = group_lr_spread(trace)
-    if group_lr_too_high(trace, ratios[fastest]):
+    if group_lr_fault(trace, ratios[fastest]):
+        # The group off the healthy band is the one to change: a crawling one, else the fastest.
+        crawling = ratios[slowest] < SLOWEST_RATIO and ratios[fastest] <= HIGH_UPDATE_RATIO
+        off = slowest if crawling else fastest
         return Diagnosis(
             label="bad_update_ratio", confidence=0.8, severity="major",
-            message=f"The optimizer's parameter groups have learning rates {lr_spread:.0f}x apart, and {fastest!r} "
-                    f"changes {ratios[fastest]:.2g} of its norm per step ({spread:.0f}x the slowest layer): its "
-                    "steps are far too large for it.",
+            message=f"The optimizer's parameter groups have learning rates {lr_spread:.0f}x apart, and {off!r} "
+                    f"changes {ratios[off]:.2g} of its norm per step ({spread:.0f}x apart from the "
+                    f"{'fastest' if crawling else 'slowest'} layer): its steps are far too "
+                    f"{'small' if crawling else 'large'} for it.",
             evidence={"group_lr_spread": fmt(lr_spread), "fastest_group": fastest,
                       "fastest_ratio": fmt(ratios[fastest]), "slowest_group": slowest,
-                      "slowest_ratio": fmt(ratios[slowest]), "spread": fmt(spread)},
+                      "slowest_ratio": fmt(ratios[slowest]), "spread": fmt(spread), "group_to_change": off},
             where=_lr_where(trace),
-            fix=f"Give {fastest!r}'s parameter group a learning rate like the others' (per-group LRs rarely need to "
+            fix=f"Give {off!r}'s parameter group a learning rate like the others' (per-group LRs rarely need to "
                 "differ by more than 10x), then tune one shared LR.")
     if spread < RATIO_SPREAD or ratios[slowest] >= SLOWEST_RATIO or not LOW_RATIO <= overall <= HIGH_UPDATE_RATIO:
         return None

@@ -749,7 +749,7 @@ class ScriptProbe:
                                     train_loss=float(np.mean(self.window_train["loss"]))
                                     if self.window_train["loss"] else None,
                                     val_loss=float(np.mean(val["loss"])), train_metric=self._metric(train),
-                                    val_metric=self._metric(val)))
+                                    val_metric=self._metric(val), train_metric_rows=train["rows"] or None))
         if val["targets"]:
             self.val_targets = np.concatenate(val["targets"])[:VAL_ROWS_KEPT]
             self.val_preds = np.concatenate(val["preds"])[:VAL_ROWS_KEPT]
@@ -767,7 +767,7 @@ class ScriptProbe:
                     _merge(window, scored)
             losses = [v for v in self.losses[start:end] if math.isfinite(v)]
             rows.append(EpochRow(epoch=number + 1, step=int(end), train_loss=float(np.mean(losses)) if losses else None,
-                                 train_metric=self._metric(window)))
+                                 train_metric=self._metric(window), train_metric_rows=window["rows"] or None))
         return rows
 
     def _metric(self, window: dict) -> float | None:
