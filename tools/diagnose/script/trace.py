@@ -7,6 +7,7 @@ from collections import Counter
 
 import numpy as np
 
+from ml_expert.tools.data.drift import drift_verdict, measure_drift
 from ml_expert.tools.data.leakage import label_leak
 from ml_expert.tools.diagnose import probes
 from ml_expert.tools.diagnose.script.loss_checks import CLASS_LOSSES, MAX_INTEGER_CLASSES, REGRESSION_LOSSES
@@ -115,6 +116,7 @@ def _data(probe: ScriptProbe, trace: Trace) -> DataFacts:
     shift = probes.shift_between(train, val) if len(train) and len(val) else None
     if shift:
         facts.val_shift_sd, facts.val_std_log_ratio = shift
+        _drift_facts(facts, train, val)
     if probe.val_targets is not None and trace.metric_name == "accuracy":
         facts.val_accuracy, facts.val_balanced_accuracy = _accuracies(probe.val_targets, probe.val_preds)
     elif probe.recent_train and trace.metric_name == "accuracy":
@@ -124,8 +126,8 @@ def _data(probe: ScriptProbe, trace: Trace) -> DataFacts:
     if len(X) != len(y) or len(X) < 30 or trace.task is None or not np.isfinite(X).all():
         return facts
     # Epochs repeat rows; repeated rows would let nearest neighbours "predict" by memory.
-    _, first = np.unique(probes.row_hashes(X), return_index=True)
-    X, y = X[np.sort(first)], y[np.sort(first)]
+    first = _first_of_each(X)
+    X, y = X[first], y[first]
     if trace.task == "classification":
         y = y.astype(np.int64)
         counts = np.bincount(y)
@@ -139,6 +141,23 @@ def _data(probe: ScriptProbe, trace: Trace) -> DataFacts:
             facts.signal_score, facts.chance_score = measured.score, measured.chance
             facts.simple_model_score, facts.signal_rows = measured.floor, measured.rows
     return facts
+
+
+def _drift_facts(facts: DataFacts, train: np.ndarray, val: np.ndarray) -> None:
+    """The audit's domain classifier on the kept rows (each row once: epochs repeat them): it finds a shift
+    that only a few features carry, which the median shift over all features misses."""
+    if train.shape[1] > MAX_LEAK_FEATURES or not (np.isfinite(train).all() and np.isfinite(val).all()):
+        return
+    train, val = train[_first_of_each(train)], val[_first_of_each(val)]
+    report = measure_drift(train, val)
+    facts.drift_auc = float(report.auc)
+    facts.drift_status = drift_verdict(report, [f"input[{j}]" for j in range(train.shape[1])]).status
+
+
+def _first_of_each(rows: np.ndarray) -> np.ndarray:
+    """Indices of each distinct row's first occurrence, in order."""
+    _, first = np.unique(probes.row_hashes(rows), return_index=True)
+    return np.sort(first)
 
 
 def _leak_facts(facts: DataFacts, X: np.ndarray, y: np.ndarray, task: str) -> None:
