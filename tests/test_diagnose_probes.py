@@ -391,3 +391,27 @@ def test_an_autoencoder_is_not_compared_with_a_model_fitted_to_one_pixel():
 
     trace = probed(loop)
     assert trace.data.simple_model_score is None and "underfitting" not in [d.label for d in diagnose(trace)]
+
+
+def test_a_shift_that_two_features_carry_is_found_as_drift():
+    g = torch.Generator().manual_seed(4)
+    X, X_val = torch.randn(1024, 10, generator=g), torch.randn(512, 10, generator=g)
+    X_val[:, :2] += 2.0  # a later batch: two sensors read high, the other eight do not move
+    y, y_val = (X[:, 2:6].sum(1) > 0).long(), (X_val[:, 2:6].sum(1) > 0).long()
+
+    def loop():
+        model = nn.Sequential(nn.Linear(10, 32), nn.ReLU(), nn.Linear(32, 2))
+        opt = torch.optim.Adam(model.parameters(), lr=1e-2)
+        for _ in range(4):
+            for i in range(0, len(X), 64):
+                opt.zero_grad()
+                F.cross_entropy(model(X[i:i + 64]), y[i:i + 64]).backward()
+                opt.step()
+            with torch.no_grad():
+                F.cross_entropy(model(X_val), y_val)
+
+    trace = probed(loop)
+    assert trace.data.val_shift_sd < 0.5 and trace.data.drift_status == "fail"
+    assert [d.label for d in diagnose(trace)][0] == "train_val_drift"
+    same = probed(classifier_loop())  # validation drawn like training
+    assert same.data.drift_status == "pass" and "train_val_drift" not in [d.label for d in diagnose(same)]
