@@ -61,8 +61,7 @@ def test_fault_set_covers_the_vocabulary_and_the_three_modes():
 
     faults = [c for c in TUNING if c.expect]
     assert len(faults) >= 50 and sum(c.expect is None for c in TUNING) >= 5
-    # A crash without a known cause is tested on purpose-made scripts (tests/test_diagnose_run.py).
-    assert {c.expect for c in faults} == set(get_args(DiagnosisLabel)) - {"script_crashed"}
+    assert {c.expect for c in faults} == set(get_args(DiagnosisLabel))
     assert {c.mode["kind"] for c in faults} == {"experiment", "script", "history"}
     fast_groups = {c.group for c in TUNING if c.fast}
     assert fast_groups == {c.group for c in TUNING}, "the default run needs a case from every group"
