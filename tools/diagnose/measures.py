@@ -162,23 +162,25 @@ def metric_standard_error(trace: Trace, value: float, n: int | None = None) -> f
 
 
 def metric_swings(trace: Trace) -> tuple[str, int, float, np.ndarray] | None:
-    """(series, swings, share of epochs, values) when the train or the validation metric swings up and down
+    """(series, swings, share of epochs, values) when the train (or else validation) metric swings up and down
     by SWING (or twice the metric's standard error, if more) in SWING_SHARE of the epochs or more."""
     for name in ("train_metric", "val_metric"):
         series = np.asarray([v for r in trace.epochs if (v := getattr(r, name)) is not None], dtype=float)
-        if len(series) < MIN_EPOCHS_FOR_SWINGS or not np.isfinite(series).all():
-            continue
-        steps = np.diff(series)
-        # A swing must also exceed the metric's own sampling noise: a small validation set, or the few training
-        # batches script mode scores per epoch, wobble by themselves.
-        scored = [r.train_metric_rows for r in trace.epochs if r.train_metric_rows] if name == "train_metric" else []
-        rows = int(np.median(scored)) if scored else None
-        least = max(SWING, 2 * metric_standard_error(trace, float(np.median(series)), rows))
-        swings = sum(1 for a, b in zip(steps[:-1], steps[1:], strict=True)
-                     if a * b < 0 and min(abs(a), abs(b)) >= least)
-        if swings / len(series) >= SWING_SHARE:
-            return name, swings, swings / len(series), series
-    return None
+        if len(series) >= MIN_EPOCHS_FOR_SWINGS:
+            break
+    else:
+        return None
+    if not np.isfinite(series).all():
+        return None
+    steps = np.diff(series)
+    # A swing must also exceed the metric's own sampling noise: a small validation set, or the few training
+    # batches script mode scores per epoch, wobble by themselves.
+    scored = [r.train_metric_rows for r in trace.epochs if r.train_metric_rows] if name == "train_metric" else []
+    rows = int(np.median(scored)) if scored else None
+    least = max(SWING, 2 * metric_standard_error(trace, float(np.median(series)), rows))
+    swings = sum(1 for a, b in zip(steps[:-1], steps[1:], strict=True) if a * b < 0 and min(abs(a), abs(b)) >= least)
+    share = swings / len(series)
+    return (name, swings, share, series) if share >= SWING_SHARE else None
 
 
 def little_progress(trace: Trace, unknown: bool = False) -> bool:
