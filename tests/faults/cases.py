@@ -34,6 +34,18 @@ KNOWN_MISSES = {
                          "back; the accuracy swings the author named (oscillation) stay within what 50 scored rows "
                          "per epoch and 143 validation rows vary by alone, so the rules name the loss spikes' "
                          "cause (lr_too_high)",
+    "a_diabetes_mlp_regressor": "3 epochs of 12 noisy batches: the loss shows no significant fall over its last "
+                                "half, so stopped_too_early does not fire and underfitting (train R^2 0.17 "
+                                "against a floor of 0.51) does",
+    "a_make_classification_deep_relu": "N(0, 0.3) init on 7 layers: gradients are large but equal across "
+                                       "layers and the first loss is 104, so bad_init_loss ranks before the "
+                                       "exploding_gradients the author named",
+    "b_tabular_mlp_sgd_baseline": "constant SGD lr 0.3: the author named the flat loss (plateau) and called "
+                                  "oscillation fair too; the rules see a train/validation gap (overfitting)",
+    "c_digits_cnn_label_smoothing": "a hand-written label-smoothing loss takes log_softmax over dim=0: the "
+                                    "wrong-axis check reads only the inputs of nn/functional losses",
+    "c_conv1d_waveform_classifier": "the author's oscillation: the faulty run ends no worse than the fixed one "
+                                    "and its swings stay within the metric's noise, so nothing is found",
 }
 FAST_SCRIPTS = {"healthy_digits", "healthy_tabular_bn", "no_zero_grad", "accumulate_never_steps",
                 "steplr_per_batch", "summed_ce_big_batch", "relu_output_regression"}
