@@ -50,7 +50,8 @@ def _data(n=256, d=8, classes=3):
     return X, y
 
 
-def classifier_loop(steps=120, batch=32, val=True, train_pass=False, sched=None, opt_kwargs=None):
+def classifier_loop(steps=120, batch=32, val=True, train_pass=False, sched=None, opt_kwargs=None,
+                    loss=F.cross_entropy):
     X, y = _data()
     X_val, y_val = _data(128)[0] + 0.01, _data(128)[1]
 
@@ -62,7 +63,7 @@ def classifier_loop(steps=120, batch=32, val=True, train_pass=False, sched=None,
         while step < steps:
             for i in range(0, len(X), batch):
                 opt.zero_grad()
-                F.cross_entropy(model(X[i:i + batch]), y[i:i + batch]).backward()
+                loss(model(X[i:i + batch]), y[i:i + batch]).backward()
                 opt.step()
                 if scheduler:
                     scheduler.step()
@@ -141,6 +142,54 @@ def test_regression_gets_r2_and_a_relu_output_on_signed_targets_is_named():
     assert diagnose(relu)[0].label == "output_activation_mismatch"
 
 
+def test_a_multi_task_loss_scores_accuracy_on_its_class_rows_only():
+    X, y = _data()
+    amount = X[:, 0] * 2
+
+    class TwoHeads(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.trunk, self.cls, self.reg = nn.Sequential(nn.Linear(8, 32), nn.ReLU()), nn.Linear(32, 3), nn.Linear(32, 1)
+
+        def forward(self, x):
+            h = self.trunk(x)
+            return self.cls(h), self.reg(h).squeeze(1)
+
+    def loop():
+        model = TwoHeads()
+        opt = torch.optim.Adam(model.parameters(), lr=1e-2)
+        for _ in range(6):
+            for i in range(0, len(X), 32):
+                opt.zero_grad()
+                logits, guess = model(X[i:i + 32])
+                (F.cross_entropy(logits, y[i:i + 32]) + F.huber_loss(guess, amount[i:i + 32])).backward()
+                opt.step()
+        with torch.no_grad():
+            loop.accuracy = float((model(X)[0].argmax(1) == y).float().mean())
+
+    trace = probed(loop)
+    assert trace.metric_name == "accuracy" and loop.accuracy > 0.9
+    assert trace.epochs[-1].train_metric > loop.accuracy - 0.1  # the regression rows did not halve it
+
+
+def test_token_id_inputs_are_counted_and_their_floor_is_a_bag_of_tokens_model():
+    g = torch.Generator().manual_seed(3)
+    tokens = torch.randint(1, 50, (512, 12), generator=g)
+    y = (tokens == 7).any(1).long()  # the label is whether one token occurs: an id's value says nothing
+
+    def loop():
+        model = nn.Sequential(nn.EmbeddingBag(50, 8), nn.Linear(8, 2))
+        opt = torch.optim.SGD(model.parameters(), lr=0.05)
+        for i in range(0, 512, 32):
+            opt.zero_grad()
+            F.cross_entropy(model(tokens[i:i + 32]), y[i:i + 32]).backward()
+            opt.step()
+
+    trace = probed(loop)
+    assert trace.data.n_train == 512 and trace.data.train_inputs is None  # hashed, but no input statistics
+    assert trace.data.simple_model_score > 0.9
+
+
 def test_a_hand_written_loss_is_seen_with_its_broadcast_and_its_sum():
     broadcast = probed(_regression_loop(loss=lambda p, y: ((p - y.squeeze(1)) ** 2).mean()))
     assert broadcast.wiring.hand_written_loss_backwards == 60 and broadcast.wiring.loss_broadcast_calls > 0
@@ -148,6 +197,21 @@ def test_a_hand_written_loss_is_seen_with_its_broadcast_and_its_sum():
     assert top.label == "loss_shape_broadcast" and top.where.startswith(f"{HERE}:")
     summed = probed(_regression_loop(loss=lambda p, y: ((p - y) ** 2).sum()))
     assert summed.wiring.loss_sum_reduction_calls > 0 and diagnose(summed)[0].label == "wrong_loss_reduction"
+
+
+def test_a_hand_written_loss_normalised_over_the_batch_axis_is_named():
+    def wrong_axis(logits, y):
+        return -torch.log_softmax(logits, dim=0).gather(1, y[:, None]).mean()
+
+    def right_axis(logits, y):
+        return -torch.log_softmax(logits, dim=1).gather(1, y[:, None]).mean()
+
+    wrong = probed(classifier_loop(loss=wrong_axis))
+    assert wrong.wiring.loss_wrong_axis_calls > 0
+    assert diagnose(wrong)[0].label == "wrong_loss_reduction"
+    right = probed(classifier_loop(loss=right_axis))
+    assert right.wiring.loss_wrong_axis_calls == 0 and right.wiring.hand_written_loss_backwards > 0
+    assert "wrong_loss_reduction" not in [d.label for d in diagnose(right)]
 
 
 def test_huge_regression_targets_are_named():

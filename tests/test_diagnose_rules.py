@@ -116,6 +116,22 @@ def test_gradient_flow_ratio_decides_vanishing_versus_exploding():
         "exploding_gradients"
 
 
+def test_gradients_growing_through_the_body_are_exploding_even_with_a_default_init_head():
+    names = [f"body.{i}" for i in range(8)] + ["head"]
+    groups = [LayerGroup(name=n, kind="Linear", n_params=100, trainable=True, got_grad=True) for n in names]
+
+    def samples(rms: list[float]) -> list[Sample]:
+        return [Sample(step=s, groups={g.name: GroupStep(grad_rms=r, grad_norm=r * 10) for g, r in zip(
+            groups, rms, strict=True)}) for s in range(5)]
+
+    growing = [2.0 / 2 ** i for i in range(8)] + [0.04]  # body.0 / head is 50, under first/last's 70; / body.7 128
+    found = diagnose(_trace(groups=groups, samples=samples(growing), steps=list(range(60)), losses=_falling()))
+    assert found[0].label == "exploding_gradients" and found[0].evidence["last_layer"] == "body.7"
+    uneven = [2.0, 0.001, 0.5, 0.002, 0.4, 0.003, 0.3, 0.004, 0.04]  # large first/min, but no growth
+    assert "exploding_gradients" not in _labels(_trace(groups=groups, samples=samples(uneven),
+                                                       steps=list(range(60)), losses=_falling()))
+
+
 def test_dead_relus_from_the_start_are_dying_relu():
     samples = [Sample(step=s, activations={"act1": ActivationStep(kind="relu", zero_fraction=0.97,
                                                                    dead_unit_fraction=0.9)}) for s in range(9)]
@@ -188,6 +204,14 @@ def test_metric_swings_within_a_small_validation_sets_noise_are_not_oscillation(
     assert "oscillation" in _labels(noisy.model_copy(update={"data": DataFacts(n_val=5000)}))
 
 
+def test_a_near_perfect_train_metric_losing_one_row_in_a_few_batches_is_not_oscillation():
+    flips = [0.97, 1.0] * 8
+    rows = [EpochRow(epoch=i + 1, train_loss=0.01, train_metric=m, train_metric_rows=32) for i, m in enumerate(flips)]
+    assert "oscillation" not in _labels(_trace(epochs=rows, data=DataFacts(n_val=60)))
+    swinging = [r.model_copy(update={"train_metric": 0.9 if r.train_metric < 1 else 1.0}) for r in rows]
+    assert "oscillation" in _labels(_trace(epochs=swinging, data=DataFacts(n_val=60)))
+
+
 def test_a_shifted_validation_population_under_the_same_transform_is_drift_not_a_preprocessing_mismatch():
     standard = InputStats(rows=500, median_abs_feature_mean=0.02, median_feature_std=1.0)
     shifted = InputStats(rows=200, median_abs_feature_mean=0.9, median_feature_std=0.85)
@@ -220,6 +244,19 @@ def test_a_short_run_whose_loss_still_falls_steadily_stopped_too_early_but_a_lon
     top = diagnose(run(40 * 64))[0]  # one pass over the data
     assert top.label == "stopped_too_early" and top.evidence["passes_over_data"] == 1
     assert "stopped_too_early" not in _labels(run(64 * 2))  # twenty passes: more of the same will not fix it
+
+
+def test_a_noisy_short_run_whose_validation_loss_falls_every_epoch_stopped_too_early():
+    noise = [0.12, -0.09, 0.15, -0.13, 0.08, -0.14, 0.1, -0.07]
+    losses = [0.7 - 0.003 * i + noise[i % 8] for i in range(96)]  # 40% down over the run, buried in batch noise
+
+    def run(val_losses: list[float]) -> Trace:
+        rows = [EpochRow(epoch=e + 1, train_metric=0.7, val_metric=0.7, val_loss=v) for e, v in enumerate(val_losses)]
+        return _trace(ended="finished", num_classes=2, losses=losses, steps=list(range(96)), epochs=rows,
+                      wiring=Wiring(loss_batch=32), data=DataFacts(simple_model_score=0.97, n_train=32 * 32))
+
+    assert diagnose(run([0.66, 0.6, 0.52]))[0].label == "stopped_too_early"
+    assert "stopped_too_early" not in _labels(run([0.6, 0.52, 0.55]))  # validation already turned
 
 
 def test_a_trace_with_nan_and_inf_reads_back_from_its_json():

@@ -13,6 +13,7 @@ import numpy as np
 
 MAX_ROWS = 2000
 FOLDS = 3
+MAX_VOCABULARY = 2048  # token ids beyond this share columns (hashed by their remainder)
 
 
 @dataclass(frozen=True)
@@ -30,14 +31,25 @@ class Signal:
     rows: int
 
 
-def signal_score(X: np.ndarray, y: np.ndarray, task: str, seed: int = 0) -> Signal | None:
+def bag_of_tokens(ids: np.ndarray) -> np.ndarray:
+    """Rows of token ids as counts per token: the simple model's view of a sequence of ids (an id's value
+    means nothing; which ids occur, and how often, does)."""
+    ids = np.asarray(ids, dtype=np.int64).reshape(len(ids), -1)
+    ids = np.where(ids < 0, 0, ids) % MAX_VOCABULARY
+    counts = np.zeros((len(ids), int(ids.max(initial=0)) + 1))
+    np.add.at(counts, (np.repeat(np.arange(len(ids)), ids.shape[1]), ids.reshape(-1)), 1.0)
+    return counts
+
+
+def signal_score(X: np.ndarray, y: np.ndarray, task: str, seed: int = 0, tokens: bool = False) -> Signal | None:
+    """``tokens``: X holds token ids (an embedding model's input), scored as a bag of tokens."""
     from sklearn.linear_model import LogisticRegression, Ridge
     from sklearn.model_selection import KFold, StratifiedKFold, cross_validate
     from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
-    X = np.asarray(X, dtype=np.float64).reshape(len(X), -1)
+    X = bag_of_tokens(X) if tokens else np.asarray(X, dtype=np.float64).reshape(len(X), -1)
     y = np.asarray(y)
     finite = np.isfinite(X).all(axis=1)
     X, y = X[finite], y[finite]

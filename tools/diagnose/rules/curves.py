@@ -201,8 +201,9 @@ def _late_trend(losses: np.ndarray) -> tuple[float, float]:
 @rule("stopped_too_early", priority=47)
 def stopped_too_early(trace: Trace) -> Diagnosis | None:
     """The script finished on its own while the loss was still falling (steeply, last fifth of the steps vs the
-    fifth before; or, after only a few passes over the data, steadily and clearly over the last half) and the
-    model is still short of what simple models reach on the same rows."""
+    fifth before; or, after only a few passes over the data, steadily over the last half, clearly out of batch
+    noise or with the validation loss falling every epoch) and the model is still short of what simple models
+    reach on the same rows."""
     if trace.ended != "finished":
         return None
     train_metric, val_metric = last_epoch_metrics(trace)
@@ -220,7 +221,8 @@ def stopped_too_early(trace: Trace) -> Diagnosis | None:
     steep = before > 0 and last < STILL_FALLING * before
     drop, t = _late_trend(losses)
     passes = _passes(trace, len(losses))
-    steady = passes is not None and passes <= FEW_PASSES and drop >= STEADY_DROP and t <= -STEADY_T
+    # Batch noise can hide a steady fall from the t statistic; a validation loss falling every epoch shows it.
+    steady = passes is not None and passes <= FEW_PASSES and drop >= STEADY_DROP and (t <= -STEADY_T or val_falling)
     if not (steep or steady) or (len(val) >= 3 and not val_falling):
         return None
     return Diagnosis(

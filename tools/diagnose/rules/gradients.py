@@ -16,6 +16,7 @@ from ml_expert.tools.diagnose.measures import (
     learning_poorly,
     loss_progress,
     lr_symptoms,
+    steady_grad_growth,
     weight_layers,
 )
 from ml_expert.tools.diagnose.registry import rule
@@ -73,14 +74,19 @@ def saturated_activations(trace: Trace) -> Diagnosis | None:
 
 @rule("exploding_gradients", priority=32)
 def exploding_gradients(trace: Trace) -> Diagnosis | None:
+    """Early gradients grow towards the input: first/last layer RMS above EXPLODING_RATIO, or a steady growth
+    over the layers before the last (``measures.steady_grad_growth``); huge from step 0; or non-finite."""
     flow = first_last_grad_ratio(trace)
     nonfinite = any(g.grad_norm is not None and not math.isfinite(g.grad_norm)
                     for s in trace.samples for g in s.groups.values())
     if flow is None and not nonfinite:
         return None
     initial = _initial_grad_rms(trace)
+    growth = steady_grad_growth(trace)
     if flow is not None and flow[0] > EXPLODING_RATIO:
         ratio, first, last = flow
+    elif growth is not None and growth[0] > EXPLODING_RATIO:
+        ratio, first, last = growth
     elif initial is not None and initial > HUGE_INITIAL_GRAD_RMS:
         return _huge_from_the_start(trace, initial)
     elif nonfinite and not lr_symptoms(trace):
@@ -89,8 +95,8 @@ def exploding_gradients(trace: Trace) -> Diagnosis | None:
         return None  # gradients went non-finite after oversized steps: the learning-rate rule names the cause
     return Diagnosis(
         label="exploding_gradients", confidence=0.85 if flow and ratio > EXPLODING_RATIO else 0.7, severity="critical",
-        message=(f"Gradients grow towards the input: the first layer's RMS gradient is {ratio:.3g}x the last "
-                 f"layer's ({first!r} vs {last!r})" if math.isfinite(ratio) else
+        message=(f"Gradients grow towards the input: the first layer's RMS gradient is {ratio:.3g}x that of a "
+                 f"later layer ({first!r} vs {last!r})" if math.isfinite(ratio) else
                  "Gradient norms became infinite or NaN")
                 + "; steps in early layers are huge and training is unstable.",
         evidence={"first_last_grad_rms_ratio": fmt(ratio), "first_layer": first, "last_layer": last,

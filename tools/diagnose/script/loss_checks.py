@@ -91,6 +91,18 @@ def _saved_shapes(node) -> list[torch.Size]:
     return shapes
 
 
+def _graph_between(loss: torch.Tensor, output: torch.Tensor):
+    """Autograd nodes of a hand-written loss between the loss and the model's output (at most GRAPH_NODES)."""
+    stop, seen, queue = output.grad_fn, set(), [loss.grad_fn]
+    while queue and len(seen) < GRAPH_NODES:
+        node = queue.pop()
+        if node is None or node is stop or id(node) in seen:
+            continue
+        seen.add(id(node))
+        yield node
+        queue.extend(child for child, _ in node.next_functions)
+
+
 def graph_broadcast(loss: torch.Tensor, output: torch.Tensor) -> bool:
     """A hand-written loss whose graph, between the loss and the model's output, holds a tensor with
     the batch size on two axes while the output has it on one: (N, 1) - (N,) became (N, N)."""
@@ -99,15 +111,24 @@ def graph_broadcast(loss: torch.Tensor, output: torch.Tensor) -> bool:
     batch = len(output)
     if sum(d == batch for d in output.shape) > 1:
         return False
-    stop, seen, queue = output.grad_fn, set(), [loss.grad_fn]
-    while queue and len(seen) < GRAPH_NODES:
-        node = queue.pop()
-        if node is None or node is stop or id(node) in seen:
-            continue
-        seen.add(id(node))
-        if any(sum(d == batch for d in shape) >= 2 for shape in _saved_shapes(node)):
-            return True
-        queue.extend(child for child, _ in node.next_functions)
+    return any(sum(d == batch for d in shape) >= 2
+               for node in _graph_between(loss, output) for shape in _saved_shapes(node))
+
+
+def graph_normalised_over_batch(loss: torch.Tensor, output: torch.Tensor) -> bool:
+    """A hand-written loss whose softmax / log_softmax, between the loss and the model's output, normalised
+    over the batch axis (``log_softmax(logits, dim=0)``)."""
+    if loss.grad_fn is None:
+        return False
+    for node in _graph_between(loss, output):
+        name = type(node).__name__
+        if name in ("LogSoftmaxBackward0", "SoftmaxBackward0"):
+            try:
+                result = node._saved_result
+            except RuntimeError:  # freed
+                continue
+            if isinstance(result, torch.Tensor) and normalised_over_batch(result, log=name == "LogSoftmaxBackward0"):
+                return True
     return False
 
 

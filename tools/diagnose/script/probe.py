@@ -73,11 +73,13 @@ def _guarded(hook):
 
 
 def _window() -> dict:
-    return {"loss": [], "hits": 0, "rows": 0, "targets": [], "preds": [], "sse": 0.0, "sum": 0.0, "sumsq": 0.0}
+    # rows: rows scored for accuracy; reg_rows: rows scored for R^2 (a multi-task loss has both)
+    return {"loss": [], "hits": 0, "rows": 0, "reg_rows": 0, "targets": [], "preds": [], "sse": 0.0, "sum": 0.0,
+            "sumsq": 0.0}
 
 
 def _merge(into: dict, window: dict) -> None:
-    for key in ("hits", "rows", "sse", "sum", "sumsq"):
+    for key in ("hits", "rows", "reg_rows", "sse", "sum", "sumsq"):
         into[key] += window[key]
 
 
@@ -119,6 +121,7 @@ class ScriptProbe:
         self.val_rows: list[np.ndarray] = []
         self.pairs_x: list[np.ndarray] = []
         self.pairs_y: list[np.ndarray] = []
+        self.pairs_are_tokens = False  # the model's first input holds integer ids (an embedding's input)
         self.loss_kinds = Counter()
         self.probability_calls = 0
         self.checked_calls = 0
@@ -244,7 +247,8 @@ class ScriptProbe:
         if replaced is not None:
             args = tuple(replaced if a is first else a for a in args)
             first = replaced
-        usable = first is not None and first.is_floating_point() and first.dim() >= 2 and len(first)
+        # Rows of any dtype are hashed (token ids too: overlap, data size); only float rows feed input statistics.
+        readable = first is not None and first.dim() >= 2 and len(first)
         if grad:
             self._grad_forward(module, first)
         elif not self.counts["grad_forwards"]:
@@ -254,7 +258,7 @@ class ScriptProbe:
         else:
             self.counts["nograd_forwards"] += 1
             self._remember("validation_forward")
-            self.nograd_on_train = bool(usable) and self._train_rows(first)
+            self.nograd_on_train = bool(readable) and self._train_rows(first)
             if self.nograd_on_train:
                 self.counts["train_row_eval_forwards"] += 1
                 if len(self.train_eval_hashes) < HASHED_ROWS and (rows := self._rows(first)) is not None:
@@ -262,7 +266,7 @@ class ScriptProbe:
             elif self.mode_layers_of[key] and self._training_mode(module):
                 self.counts["nograd_forwards_in_train"] += 1
         wants_rows = not self.rows_done[grad] or (grad and self.rows_kept["pairs"] < ROWS_KEPT)
-        if usable and wants_rows and not (not grad and self.nograd_on_train):
+        if readable and wants_rows and not (not grad and self.nograd_on_train):
             self._keep_rows(first, grad)
         return args if replaced is not None else None
 
@@ -311,7 +315,7 @@ class ScriptProbe:
         hashes, kept = (self.train_hashes, self.train_rows) if grad else (self.val_hashes, self.val_rows)
         # Once whole batches come back already hashed, the data has cycled: stop hashing.
         hashing = len(hashes) < HASHED_ROWS and self.stale_batches[grad] < STALE_BATCHES
-        keeping = self.rows_kept[grad] < ROWS_KEPT
+        keeping = self.rows_kept[grad] < ROWS_KEPT and inputs.is_floating_point()
         if not (hashing or keeping):
             self.rows_done[grad] = True  # from now on forwards skip the input entirely
             return
@@ -469,8 +473,8 @@ class ScriptProbe:
             window["sse"] += float(((p - y) ** 2).sum())
             window["sum"] += float(y.sum())
             window["sumsq"] += float((y ** 2).sum())
-            window["rows"] += len(y)
-            if keep:
+            window["reg_rows"] += len(y)
+            if keep and self._regression_metric():  # a multi-task loss keeps the rows of the metric reported
                 window["targets"].append(y.float().cpu().numpy())
                 window["preds"].append(p.float().cpu().numpy())
             return
@@ -478,7 +482,7 @@ class ScriptProbe:
             return
         window["hits"] += int((predictions == truth).sum())
         window["rows"] += truth.numel()
-        if keep:
+        if keep and not self._regression_metric():
             window["targets"].append(truth.reshape(-1).cpu().numpy())
             window["preds"].append(predictions.reshape(-1).cpu().numpy())
 
@@ -495,6 +499,7 @@ class ScriptProbe:
             return
         self.rows_kept["pairs"] += batch
         self.pairs_x.append(rows)
+        self.pairs_are_tokens = not inputs.is_floating_point()
         self.pairs_y.append(target.detach().cpu().numpy().reshape(batch))
 
     # --- backward, zero_grad, modes, optimizers, schedulers -------------------------------------
@@ -528,9 +533,13 @@ class ScriptProbe:
             return
         self.counts["sum_reduction"] += loss_checks.summed(loss)  # also reduction="none" then .sum()
         output = self.last_root_output
-        if written and output is not None and loss_checks.graph_broadcast(loss, output):
+        if not written or output is None:
+            return
+        self.checked_calls += 1
+        if loss_checks.graph_broadcast(loss, output):
             self.counts["broadcast"] += 1
             self._remember("broadcast")
+        self.counts["wrong_axis"] += loss_checks.graph_normalised_over_batch(loss, output)
 
     @_guarded
     def _collect_leaves(self, loss: torch.Tensor) -> None:
@@ -744,12 +753,12 @@ class ScriptProbe:
             val, extra = extra, _window()
         if not val["loss"]:
             return
-        train = extra if extra["rows"] else self.window_train
+        train = extra if self._metric_rows(extra) else self.window_train
         self.epochs.append(EpochRow(epoch=len(self.epochs) + 1, step=self.step,
                                     train_loss=float(np.mean(self.window_train["loss"]))
                                     if self.window_train["loss"] else None,
                                     val_loss=float(np.mean(val["loss"])), train_metric=self._metric(train),
-                                    val_metric=self._metric(val), train_metric_rows=train["rows"] or None))
+                                    val_metric=self._metric(val), train_metric_rows=self._metric_rows(train) or None))
         if val["targets"]:
             self.val_targets = np.concatenate(val["targets"])[:VAL_ROWS_KEPT]
             self.val_preds = np.concatenate(val["preds"])[:VAL_ROWS_KEPT]
@@ -767,14 +776,21 @@ class ScriptProbe:
                     _merge(window, scored)
             losses = [v for v in self.losses[start:end] if math.isfinite(v)]
             rows.append(EpochRow(epoch=number + 1, step=int(end), train_loss=float(np.mean(losses)) if losses else None,
-                                 train_metric=self._metric(window), train_metric_rows=window["rows"] or None))
+                                 train_metric=self._metric(window),
+                                 train_metric_rows=self._metric_rows(window) or None))
         return rows
 
+    def _regression_metric(self) -> bool:
+        return bool(self.loss_kinds) and self.loss_kinds.most_common(1)[0][0] in REGRESSION_LOSSES
+
+    def _metric_rows(self, window: dict) -> int:
+        return window["reg_rows"] if self._regression_metric() else window["rows"]
+
     def _metric(self, window: dict) -> float | None:
-        if not window["rows"]:
+        if not self._metric_rows(window):
             return None
-        if self.loss_kinds and self.loss_kinds.most_common(1)[0][0] in REGRESSION_LOSSES:
-            n = window["rows"]
+        if self._regression_metric():
+            n = window["reg_rows"]
             spread = window["sumsq"] - window["sum"] ** 2 / n
             return 1.0 - window["sse"] / spread if spread > 0 else None
         return window["hits"] / window["rows"]

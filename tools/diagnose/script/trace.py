@@ -103,6 +103,12 @@ def _rows(chunks: list[np.ndarray]) -> np.ndarray:
     return np.concatenate(chunks) if chunks and len(widths) == 1 else np.zeros((0, 0))
 
 
+def _token_rows(chunks: list[np.ndarray]) -> np.ndarray:
+    """Batches of token ids padded to one width with id 0 (padded batches differ in length)."""
+    width = max((c.shape[1] for c in chunks), default=0)
+    return np.concatenate([np.pad(c, ((0, 0), (0, width - c.shape[1]))) for c in chunks]) if chunks else np.zeros((0, 0))
+
+
 def _data(probe: ScriptProbe, trace: Trace) -> DataFacts:
     train, val = _rows(probe.train_rows), _rows(probe.val_rows)
     if not probe.val_hashes and probe.train_eval_hashes:
@@ -122,7 +128,8 @@ def _data(probe: ScriptProbe, trace: Trace) -> DataFacts:
     elif probe.recent_train and trace.metric_name == "accuracy":
         y, p = (np.concatenate(part) for part in zip(*probe.recent_train, strict=True))
         facts.train_accuracy, facts.train_balanced_accuracy = _accuracies(y, p)
-    X, y = _rows(probe.pairs_x), (np.concatenate(probe.pairs_y) if probe.pairs_y else np.zeros(0))
+    X = (_token_rows if probe.pairs_are_tokens else _rows)(probe.pairs_x)
+    y = np.concatenate(probe.pairs_y) if probe.pairs_y else np.zeros(0)
     if len(X) != len(y) or len(X) < 30 or trace.task is None or not np.isfinite(X).all():
         return facts
     # Epochs repeat rows; repeated rows would let nearest neighbours "predict" by memory.
@@ -136,7 +143,7 @@ def _data(probe: ScriptProbe, trace: Trace) -> DataFacts:
     last = trace.epochs[-1] if trace.epochs else None
     metric = last.val_metric if last and last.val_metric is not None else (last.train_metric if last else None)
     if metric is None or (not math.isnan(metric) and metric < SIGNAL_BELOW):
-        measured = signal_score(X, y, trace.task)
+        measured = signal_score(X, y, trace.task, tokens=probe.pairs_are_tokens)
         if measured:
             facts.signal_score, facts.chance_score = measured.score, measured.chance
             facts.simple_model_score, facts.signal_rows = measured.floor, measured.rows
