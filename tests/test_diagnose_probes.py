@@ -190,6 +190,30 @@ def test_token_id_inputs_are_counted_and_their_floor_is_a_bag_of_tokens_model():
     assert trace.data.simple_model_score > 0.9
 
 
+def test_a_model_of_plain_tensors_gets_its_gradients_and_activations_read():
+    X, y = _data()
+
+    def loop(bias: float):
+        def run():
+            g = torch.Generator().manual_seed(0)
+            w1, b1 = torch.randn(8, 32, generator=g) * 0.5, torch.full((32,), bias)
+            w2, b2 = torch.randn(32, 3, generator=g) * 0.2, torch.zeros(3)
+            params = [t.requires_grad_() for t in (w1, b1, w2, b2)]
+            opt = torch.optim.Adam(params, lr=1e-3)
+            for _ in range(8):
+                for i in range(0, len(X), 32):
+                    opt.zero_grad()
+                    F.cross_entropy(F.relu(X[i:i + 32] @ w1 + b1) @ w2 + b2, y[i:i + 32]).backward()
+                    opt.step()
+        return run
+
+    dead = probed(loop(-8.0))
+    assert [g.name for g in dead.groups] == ["tensor 0 (8, 32)", "tensor 2 (32, 3)"] and dead.samples[-1].groups
+    assert diagnose(dead)[0].label == "dying_relu"
+    alive = probed(loop(0.0))
+    assert "dying_relu" not in [d.label for d in diagnose(alive)]
+
+
 def test_a_hand_written_loss_is_seen_with_its_broadcast_and_its_sum():
     broadcast = probed(_regression_loop(loss=lambda p, y: ((p - y.squeeze(1)) ** 2).mean()))
     assert broadcast.wiring.hand_written_loss_backwards == 60 and broadcast.wiring.loss_broadcast_calls > 0

@@ -132,6 +132,26 @@ def test_gradients_growing_through_the_body_are_exploding_even_with_a_default_in
                                                        steps=list(range(60)), losses=_falling()))
 
 
+def test_a_recurrent_layer_is_deep_on_its_own_for_the_gradient_flow():
+    groups = [LayerGroup(name="rnn", kind="RNN", n_params=100, trainable=True, got_grad=True),
+              LayerGroup(name="head", kind="Linear", n_params=30, trainable=True, got_grad=True)]
+
+    def samples(rnn: float) -> list[Sample]:
+        return [Sample(step=s, groups={"rnn": GroupStep(grad_rms=rnn, grad_norm=rnn * 10),
+                                       "head": GroupStep(grad_rms=0.05, grad_norm=0.5)}) for s in range(5)]
+
+    near_chance = [EpochRow(epoch=e, train_loss=1.1, train_metric=0.34) for e in range(1, 6)]
+    facts = DataFacts(chance_score=1 / 3, simple_model_score=1.0)
+
+    def run(rnn: float) -> list[str]:
+        return _labels(_trace(num_classes=3, groups=groups, samples=samples(rnn), steps=list(range(60)),
+                              losses=[1.1] * 60, epochs=near_chance, data=facts,
+                              config={"recurrent": "RNN", "sequence_length": 60}))
+
+    assert run(40.0)[0] == "exploding_gradients"  # 800x the head's: the recurrence blew up through time
+    assert run(0.05)[0] == "vanishing_gradients"  # the same size as the head's, stuck at chance over 60 steps
+
+
 def test_dead_relus_from_the_start_are_dying_relu():
     samples = [Sample(step=s, activations={"act1": ActivationStep(kind="relu", zero_fraction=0.97,
                                                                    dead_unit_fraction=0.9)}) for s in range(9)]
@@ -257,6 +277,17 @@ def test_a_noisy_short_run_whose_validation_loss_falls_every_epoch_stopped_too_e
 
     assert diagnose(run([0.66, 0.6, 0.52]))[0].label == "stopped_too_early"
     assert "stopped_too_early" not in _labels(run([0.6, 0.52, 0.55]))  # validation already turned
+
+
+def test_a_class_weighted_model_below_a_majority_class_floor_is_not_underfitting():
+    rows = [EpochRow(epoch=e, train_loss=0.2, train_metric=0.77) for e in range(1, 7)]
+
+    def run(floor: float) -> list[str]:
+        data = DataFacts(simple_model_score=floor, class_counts={"class_0": 860, "class_1": 140})
+        return _labels(_trace(num_classes=2, epochs=rows, data=data))
+
+    assert "underfitting" not in run(0.86)  # the majority share: nothing a simple model found
+    assert run(0.97)[0] == "underfitting"
 
 
 def test_a_trace_with_nan_and_inf_reads_back_from_its_json():

@@ -127,10 +127,19 @@ def weight_layers(trace: Trace) -> list[str]:
     return [g.name for g in trace.groups if g.kind in WEIGHT_LAYERS and g.trainable and g.got_grad]
 
 
-def first_last_grad_ratio(trace: Trace) -> tuple[float, str, str] | None:
-    """Median over the early samples of rms(grad first layer) / rms(grad last layer)."""
+RECURRENT_LAYERS = ("RNN", "LSTM", "GRU")
+
+
+def first_layer_recurrent(trace: Trace) -> bool:
     layers = weight_layers(trace)
-    if len(layers) < 3:
+    return bool(layers) and next(g.kind for g in trace.groups if g.name == layers[0]) in RECURRENT_LAYERS
+
+
+def first_last_grad_ratio(trace: Trace) -> tuple[float, str, str] | None:
+    """Median over the early samples of rms(grad first layer) / rms(grad last layer). Three weight layers at
+    least, or two when the first is recurrent: unrolled over time, it is deep on its own."""
+    layers = weight_layers(trace)
+    if len(layers) < (2 if first_layer_recurrent(trace) else 3):
         return None
     first, last = layers[0], layers[-1]
     ratios = []

@@ -69,6 +69,22 @@ def layer_groups(model: nn.Module) -> dict[str, list[nn.Parameter]]:
     return groups
 
 
+def tensor_groups(tensors: list[torch.Tensor]) -> dict[str, list[torch.Tensor]]:
+    """Groups for a model of plain tensors, in the optimizer's order: a bias (1-D, sized like one axis of the
+    weight before it) joins that weight, as a layer's bias does, so a zero-initialised bias is not a group
+    whose every update is infinitely large against its norm."""
+    groups: dict[str, list[torch.Tensor]] = {}
+    leader: torch.Tensor | None = None
+    for i, tensor in enumerate(tensors):
+        if leader is not None and tensor.dim() == 1 and len(tensor) in (leader.shape[0], leader.shape[-1]):
+            next(reversed(groups.values())).append(tensor)
+            leader = None
+            continue
+        groups[f"tensor {i} {tuple(tensor.shape)}"] = [tensor]
+        leader = tensor if tensor.dim() >= 2 else None
+    return groups
+
+
 def constant_weight_groups(model: nn.Module) -> list[str]:
     """Weight layers whose weight entries are all equal (constant init): their units stay identical."""
     names = []

@@ -105,6 +105,9 @@ def underfitting(trace: Trace) -> Diagnosis | None:
     floor = trace.data.simple_model_score
     if floor is None or train_metric is None or trace.config.get("constant_init_layers"):
         return None  # identical units from a constant init: plateau names the cause
+    counts = list((trace.data.class_counts or {}).values())
+    if trace.metric_name == "accuracy" and counts and floor < max(counts) / sum(counts) + UNDER_FLOOR:
+        return None  # simple models only predict the majority class: class weights trade that accuracy for recall
     late = _series(trace, "train_metric")[-LATE_EPOCHS:]
     train_metric = float(np.median(late))  # script mode scores a few batches per epoch: one epoch is noisy
     if train_metric >= floor - (0 if val_metric is not None else UNDER_FLOOR):

@@ -10,6 +10,7 @@ from ml_expert.tools.diagnose.measures import (
     EARLY_SAMPLES,
     finite_losses,
     first_last_grad_ratio,
+    first_layer_recurrent,
     fmt,
     group_lr_spread,
     last_epoch_metrics,
@@ -142,8 +143,8 @@ def vanishing_gradients(trace: Trace) -> Diagnosis | None:
     """First-layer gradients 1000x smaller than the last layer's while learning poorly; or a plain tanh RNN
     over long sequences stuck near chance while simple models find the signal (vanishing through time)."""
     flow = first_last_grad_ratio(trace)
-    if flow is None:
-        return _vanishing_through_time(trace)
+    if flow is None or (flow[0] >= VANISHING_RATIO and first_layer_recurrent(trace) and flow[0] <= EXPLODING_RATIO):
+        return _vanishing_through_time(trace)  # a recurrent layer's gradient can fade over time steps alone
     if flow[0] >= VANISHING_RATIO or not learning_poorly(trace):
         return None
     ratio, first, last = flow

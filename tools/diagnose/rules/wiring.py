@@ -167,8 +167,8 @@ def optimizer_step_missing(trace: Trace) -> Diagnosis | None:
     Gradient accumulation (several backwards per step, one zero_grad per step) is not this; zero_grad()
     between the backwards, or more than BACKWARDS_PER_STEP of them per step, is."""
     w = trace.wiring
-    if w.backward_calls < 3:
-        return None
+    if w.backward_calls < 3 or trace.optimizer == "lbfgs":
+        return None  # L-BFGS re-evaluates its closure, backward() included, many times in one step()
     steps = w.optimizer_steps
     per_step = w.backward_calls / steps if steps else math.inf
     wiped = steps and per_step >= 2 and w.zero_grad_calls >= 2 * steps

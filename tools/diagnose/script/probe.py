@@ -561,8 +561,7 @@ class ScriptProbe:
         """Last step's gradients still there at backward(), with no zero_grad() since that step: they add up.
         (Gradient accumulation calls zero_grad() after each step, so its backwards never count.)"""
         if (self.sampling and self.step > 0 and self.counts["zero_grad_at_step"] < self.step
-                and self.model is not None
-                and any(p.grad is not None and bool(p.grad.any()) for p in self.model.parameters())):
+                and any(p.grad is not None and bool(p.grad.any()) for ps in self.groups.values() for p in ps)):
             self.stale_grad_backwards += 1
 
     def _counted(self, name: str):
@@ -658,7 +657,7 @@ class ScriptProbe:
         self.close_validation_window()
         if optimizer not in self.optimizers:
             self.optimizers.append(optimizer)
-        if self.model is None:
+        if self.model is None and not self.groups:
             self._find_model()
         self._unhook_activations()
         self.steps.append(self.step)
@@ -694,6 +693,10 @@ class ScriptProbe:
         held = {id(p) for o in self.optimizers for g in o.param_groups for p in g["params"]}
         candidates = [m for m in self.roots.values() if self.root_grad_forwards[id(m)]]
         if not candidates:
+            # No module ran a training forward: the model is plain tensors the optimizer holds (x @ W1 + b1).
+            tensors = [p for o in self.optimizers for g in o.param_groups for p in g["params"] if p.requires_grad]
+            self.groups = probes.tensor_groups(tensors)
+            self.initial = probes.snapshot(self.groups)
             return
         self.model = max(candidates, key=lambda m: (sum(id(p) in held for p in m.parameters()),
                                                     self.root_grad_forwards[id(m)]))
@@ -723,7 +726,7 @@ class ScriptProbe:
         def make(original):
             def activation(*args, **kwargs):
                 output = original(*args, **kwargs)
-                if probe.sampling and probe.model is not None and torch.is_grad_enabled():
+                if probe.sampling and probe.groups and torch.is_grad_enabled():
                     probe._record_functional(kind, output)
                 return output
             return activation

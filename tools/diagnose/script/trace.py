@@ -43,10 +43,12 @@ def build_trace(probe: ScriptProbe, ended: str, crash: Crash | None = None,
 
 
 def _groups(probe: ScriptProbe) -> list[LayerGroup]:
-    if probe.model is None:
+    if not probe.groups:
         return []
     held = {id(p) for o in probe.optimizers for g in o.param_groups for p in g["params"]}
-    kinds = {name or type(m).__name__: type(m).__name__ for name, m in probe.model.named_modules()}
+    # A model of plain tensors has no modules: its groups are the tensors, of kind "tensor".
+    kinds = {name or type(m).__name__: type(m).__name__ for name, m in probe.model.named_modules()} \
+        if probe.model is not None else {name: "tensor" for name in probe.groups}
     changed = probes.update_ratios(probe.groups, probe.initial)
     return [LayerGroup(
         name=name, kind=kinds.get(name, ""), n_params=sum(p.numel() for p in params),
@@ -60,7 +62,7 @@ def _groups(probe: ScriptProbe) -> list[LayerGroup]:
 def _unregistered(probe: ScriptProbe, held: set[int]) -> list[LayerGroup]:
     """Leaves the loss depends on that the model does not register (a plain Python list of layers, a tensor
     kept as an attribute) and no optimizer holds: one group, kind "unregistered"."""
-    registered = {id(p) for p in probe.model.parameters()}
+    registered = {id(p) for ps in probe.groups.values() for p in ps}
     stray = [t for key, t in probe.graph_leaves.items() if key not in registered and key not in held]
     if not stray:
         return []
@@ -117,7 +119,9 @@ def _data(probe: ScriptProbe, trace: Trace) -> DataFacts:
     facts = DataFacts(n_train=len(probe.train_hashes) or None, n_val=len(probe.val_hashes) or None,
                       train_inputs=probes.input_stats(train) if len(train) else None,
                       val_inputs=probes.input_stats(val) if len(val) else None)
-    if probe.val_hashes and probe.train_hashes:
+    # Rows of ids are keys (a user and an item) or token sequences, not whole examples: the same key in both
+    # splits is no leak, so only float rows are judged for overlap.
+    if probe.val_hashes and probe.train_hashes and not probe.pairs_are_tokens:
         facts.val_in_train_fraction = len(probe.val_hashes & probe.train_hashes) / len(probe.val_hashes)
     shift = probes.shift_between(train, val) if len(train) and len(val) else None
     if shift:
@@ -139,13 +143,15 @@ def _data(probe: ScriptProbe, trace: Trace) -> DataFacts:
         y = y.astype(np.int64)
         counts = np.bincount(y)
         facts.class_counts = {f"class_{k}": int(c) for k, c in enumerate(counts) if c}
-    _leak_facts(facts, X, y, trace.task)
+    if not probe.pairs_are_tokens:  # an id that predicts the label is a strong category, not a copy of it
+        _leak_facts(facts, X, y, trace.task)
     last = trace.epochs[-1] if trace.epochs else None
     metric = last.val_metric if last and last.val_metric is not None else (last.train_metric if last else None)
     if metric is None or (not math.isnan(metric) and metric < SIGNAL_BELOW):
         measured = signal_score(X, y, trace.task, tokens=probe.pairs_are_tokens)
         if measured:
-            facts.signal_score, facts.chance_score = measured.score, measured.chance
+            if not probe.pairs_are_tokens:  # simple models missing what ids interact to give prove nothing
+                facts.signal_score, facts.chance_score = measured.score, measured.chance
             facts.simple_model_score, facts.signal_rows = measured.floor, measured.rows
     return facts
 
