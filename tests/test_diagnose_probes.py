@@ -6,6 +6,7 @@ script runner installs it, and the trace is built the same way.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
@@ -236,6 +237,63 @@ def test_a_hand_written_loss_normalised_over_the_batch_axis_is_named():
     right = probed(classifier_loop(loss=right_axis))
     assert right.wiring.loss_wrong_axis_calls == 0 and right.wiring.hand_written_loss_backwards > 0
     assert "wrong_loss_reduction" not in [d.label for d in diagnose(right)]
+
+
+def test_a_pairwise_distance_loss_on_embeddings_is_no_broadcast():
+    def contrastive(embeddings, y):
+        distance = torch.cdist(embeddings, embeddings)
+        same = (y[:, None] == y[None, :]).float()
+        return (same * distance ** 2 + (1 - same) * F.relu(1 - distance) ** 2).mean()
+
+    trace = probed(classifier_loop(loss=contrastive))
+    assert trace.wiring.hand_written_loss_backwards > 0 and trace.wiring.loss_broadcast_calls == 0
+
+
+def test_an_lbfgs_closure_is_read_as_one_step_with_its_loss():
+    g = torch.Generator().manual_seed(4)
+    X, X_val = torch.randn(200, 3, generator=g), torch.randn(50, 3, generator=g)
+    y, y_val = (x @ torch.tensor([1.0, -1.0, 0.5]) + 0.1 * torch.sin(x[:, 0]) for x in (X, X_val))
+
+    def loop():
+        model = nn.Sequential(nn.Linear(3, 16), nn.Tanh(), nn.Linear(16, 1))
+        opt = torch.optim.LBFGS(model.parameters(), lr=1.0, max_iter=10)
+
+        def closure():
+            opt.zero_grad()
+            loss = F.mse_loss(model(X).squeeze(1), y)
+            loss.backward()
+            return loss
+
+        for _ in range(15):
+            opt.step(closure)
+            with torch.no_grad():
+                F.mse_loss(model(X_val).squeeze(1), y_val)
+
+    trace = probed(loop)
+    assert math.isfinite(trace.losses[0]) and trace.losses[0] > trace.losses[-1]
+    assert diagnose(trace) == []
+
+
+def test_training_rows_augmented_each_draw_are_told_from_rows_that_repeat():
+    X, y = _data()
+    X_val, y_val = _data(64)[0] + 0.01, _data(64)[1]
+
+    def loop(noise: float):
+        def run():
+            model = nn.Sequential(nn.Linear(8, 32), nn.ReLU(), nn.Linear(32, 3))
+            opt = torch.optim.SGD(model.parameters(), lr=0.1)
+            for _ in range(8):
+                for i in range(0, len(X), 32):
+                    opt.zero_grad()
+                    batch = X[i:i + 32] + noise * torch.randn(len(X[i:i + 32]), 8)
+                    F.cross_entropy(model(batch), y[i:i + 32]).backward()
+                    opt.step()
+                with torch.no_grad():
+                    F.cross_entropy(model(X_val), y_val)
+        return run
+
+    assert probed(loop(0.5)).data.train_rows_fresh
+    assert not probed(loop(0.0)).data.train_rows_fresh
 
 
 def test_huge_regression_targets_are_named():

@@ -152,6 +152,22 @@ def test_a_recurrent_layer_is_deep_on_its_own_for_the_gradient_flow():
     assert run(0.05)[0] == "vanishing_gradients"  # the same size as the head's, stuck at chance over 60 steps
 
 
+def test_an_embedding_group_given_a_learning_rate_far_below_the_rest_is_a_bad_update_ratio():
+    groups = [LayerGroup(name=n, kind=k, n_params=100, trainable=True, got_grad=True)
+              for n, k in (("user_emb", "Embedding"), ("item_emb", "Embedding"), ("cross", "Bilinear"))]
+    rates = {"user_emb": 6e-5, "item_emb": 7e-5, "cross": 0.02}
+    samples = [Sample(step=s, groups={n: GroupStep(grad_rms=0.01, grad_norm=0.1, update_ratio=r)
+                                      for n, r in rates.items()}) for s in range(6)]
+
+    def run(spread: float) -> list:
+        return diagnose(_trace(num_classes=2, groups=groups, samples=samples, steps=list(range(60)),
+                               losses=_falling(start=1.4, end=0.65), config={"group_lr_spread": spread}))
+
+    top = run(333.0)[0]
+    assert top.label == "bad_update_ratio" and top.evidence["group_to_change"] == "user_emb"
+    assert "bad_update_ratio" not in [d.label for d in run(1.0)]  # embeddings drawn row by row are slow by nature
+
+
 def test_dead_relus_from_the_start_are_dying_relu():
     samples = [Sample(step=s, activations={"act1": ActivationStep(kind="relu", zero_fraction=0.97,
                                                                    dead_unit_fraction=0.9)}) for s in range(9)]
@@ -237,6 +253,8 @@ def test_a_shifted_validation_population_under_the_same_transform_is_drift_not_a
     shifted = InputStats(rows=200, median_abs_feature_mean=0.9, median_feature_std=0.85)
     drifted = DataFacts(train_inputs=standard, val_inputs=shifted, val_shift_sd=0.9, val_std_log_ratio=0.18)
     assert _labels(_trace(data=drifted))[0] == "train_val_drift"
+    augmented = drifted.model_copy(update={"train_rows_fresh": True})  # noise added to every training draw
+    assert "train_val_drift" not in _labels(_trace(data=augmented))
     unscaled = DataFacts(train_inputs=standard, val_inputs=shifted, val_shift_sd=2.4, val_std_log_ratio=0.82)
     assert _labels(_trace(data=unscaled))[0] == "preprocessing_mismatch"
     far = InputStats(rows=200, median_abs_feature_mean=3.1, median_feature_std=1.0)

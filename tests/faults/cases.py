@@ -49,6 +49,15 @@ KNOWN_MISSES = {
     "d_sensor_response_regressor": "constant Adam lr 0.08 on a 128x128 ReLU MLP: the author named the flat loss "
                                    "(plateau); the rules see 97% of the second layer's ReLUs dead for every input "
                                    "(dying_relu, whose fix includes the lower lr the author's cosine decay gives)",
+    "k_digits_mlp_adam_noise_aug": "constant Adam lr 0.03: the author named the swings of validation accuracy "
+                                   "(oscillation) and called lr_too_high fair too; the rules name the cause, the "
+                                   "steps too large that the loss shows (lr_too_high)",
+    "i_two_tower_implicit_hitrate": "a control whose early stopping fires after the validation loss rose for five "
+                                    "epochs while training loss fell: the rules report that rise (overfitting), "
+                                    "though the script restores its best weights",
+    "i_game_ratings_factorization": "factor embeddings at std 1e-5 sit on a saddle: the loss is flat from the "
+                                    "first step (plateau needs a fall first) and a simple model on the ids cannot "
+                                    "fit user-item interactions, so no floor shows the shortfall",
 }
 FAST_SCRIPTS = {"healthy_digits", "healthy_tabular_bn", "no_zero_grad", "accumulate_never_steps",
                 "steplr_per_batch", "summed_ce_big_batch", "relu_output_regression"}

@@ -91,6 +91,7 @@ class DataFacts(_TraceModel):
     leak_suspect: bool = False
     drift_auc: float | None = None
     drift_status: str | None = None  # the audit's drift verdict: pass / warn / fail
+    train_rows_fresh: bool = False  # training rows never repeat while validation rows do: augmented when drawn
     signal_score: float | None = None  # simple models' cross-validated balanced accuracy (or r2), training rows
     chance_score: float | None = None  # 1 / classes (balanced accuracy) or 0 (r2)
     simple_model_score: float | None = None  # the same models' accuracy (or r2): a floor for the network

@@ -184,7 +184,12 @@ def unnormalized_inputs(trace: Trace) -> Diagnosis | None:
 
 @rule("train_val_drift", priority=26)
 def train_val_drift(trace: Trace) -> Diagnosis | None:
+    """Validation inputs differ from training inputs: the audit's domain classifier fails them, or their
+    median feature shift is half a training std or more. Training rows augmented each time they are drawn
+    (``DataFacts.train_rows_fresh``) differ from clean validation rows by design."""
     d = trace.data
+    if d.train_rows_fresh:
+        return None
     if d.drift_status == "fail":
         confidence = 0.8
     elif d.val_shift_sd is not None and d.val_shift_sd >= 0.5:

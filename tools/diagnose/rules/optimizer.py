@@ -35,6 +35,7 @@ SLOW_RATIO = 1e-4  # below this with little progress is still too slow
 RATIO_SPREAD = 100.0  # weight layers learning 100x apart ...
 SLOWEST_RATIO = 1e-4  # ... with the slowest one all but still
 GROUP_LR_SPREAD = 20.0  # param groups' learning rates this far apart ...
+EMBEDDING_LAYERS = ("Embedding", "EmbeddingBag")  # judged only when the user set their learning rate apart
 COLLAPSED_LR = 0.01  # the LR in use below 1% of its peak ...
 COLLAPSED_SHARE = 0.5  # ... for half the steps or more
 HIGH_MOMENTUM = 0.98  # SGD momentum or Adam beta1 at or above this: steps keep going long after the slope turned
@@ -116,17 +117,18 @@ def lr_too_low(trace: Trace) -> Diagnosis | None:
         patch={"training.lr": new_lr} if new_lr else {})
 
 
-def group_lr_fault(trace: Trace, fastest_ratio: float | None = None) -> bool:
+def group_lr_fault(trace: Trace, fastest_ratio: float | None = None, slowest_ratio: float | None = None) -> bool:
     """The optimizer's param groups have learning rates GROUP_LR_SPREAD x apart, and the fastest group's steps
-    are too large, the loss shows steps too large, or the run learns poorly: a per-group LR is the cause,
-    not the shared one (the LR rules defer to it)."""
+    are too large, the slowest group all but still, the loss shows steps too large, or the run learns poorly:
+    a per-group LR is the cause, not the shared one (the LR rules defer to it)."""
     lr_spread = group_lr_spread(trace)
     if lr_spread is None or lr_spread < GROUP_LR_SPREAD:
         return False
     if fastest_ratio is None:
         layers = set(weight_layers(trace))
         fastest_ratio = max((r for n, r in group_update_ratios(trace).items() if n in layers), default=None)
-    return ((fastest_ratio is not None and fastest_ratio > HIGH_UPDATE_RATIO) or steps_too_large(trace) is not None
+    return ((fastest_ratio is not None and fastest_ratio > HIGH_UPDATE_RATIO)
+            or (slowest_ratio is not None and slowest_ratio < SLOWEST_RATIO) or steps_too_large(trace) is not None
             or learning_poorly(trace))
 
 
@@ -134,30 +136,22 @@ def group_lr_fault(trace: Trace, fastest_ratio: float | None = None) -> bool:
 def bad_update_ratio(trace: Trace) -> Diagnosis | None:
     """Weight layers update 100x apart with the slowest all but still, or optimizer param groups given
     learning rates far apart with the fastest group's steps too large."""
-    layers = set(weight_layers(trace))
-    ratios = {n: r for n, r in group_update_ratios(trace).items() if n in layers}
-    if len(ratios) < 2 or trace.config.get("constant_init_layers"):
+    if trace.config.get("constant_init_layers"):
         return None  # identical units from a constant init move oddly: plateau names that cause
+    layers = set(weight_layers(trace))
+    embeddings = {g.name for g in trace.groups if g.kind in EMBEDDING_LAYERS and g.trainable and g.got_grad}
+    every = group_update_ratios(trace)
+    # Learning rates the user set apart per group: an embedding's group is often the one set apart. Without
+    # that, embeddings stay out: their rows update only when drawn, so they are slow by nature.
+    lr_ratios = {n: r for n, r in every.items() if n in layers | embeddings}
+    if len(lr_ratios) >= 2 and group_lr_fault(trace, max(lr_ratios.values()), min(lr_ratios.values())):
+        return _group_lr_diagnosis(trace, lr_ratios)
+    ratios = {n: r for n, r in every.items() if n in layers}
+    if len(ratios) < 2:
+        return None
     slowest, fastest = min(ratios, key=ratios.get), max(ratios, key=ratios.get)
     spread = ratios[fastest] / ratios[slowest]
     overall = float(np.median(list(ratios.values())))
-    lr_spread = group_lr_spread(trace)
-    if group_lr_fault(trace, ratios[fastest]):
-        # The group off the healthy band is the one to change: a crawling one, else the fastest.
-        crawling = ratios[slowest] < SLOWEST_RATIO and ratios[fastest] <= HIGH_UPDATE_RATIO
-        off = slowest if crawling else fastest
-        return Diagnosis(
-            label="bad_update_ratio", confidence=0.8, severity="major",
-            message=f"The optimizer's parameter groups have learning rates {lr_spread:.0f}x apart, and {off!r} "
-                    f"changes {ratios[off]:.2g} of its norm per step ({spread:.0f}x apart from the "
-                    f"{'fastest' if crawling else 'slowest'} layer): its steps are far too "
-                    f"{'small' if crawling else 'large'} for it.",
-            evidence={"group_lr_spread": fmt(lr_spread), "fastest_group": fastest,
-                      "fastest_ratio": fmt(ratios[fastest]), "slowest_group": slowest,
-                      "slowest_ratio": fmt(ratios[slowest]), "spread": fmt(spread), "group_to_change": off},
-            where=_lr_where(trace),
-            fix=f"Give {off!r}'s parameter group a learning rate like the others' (per-group LRs rarely need to "
-                "differ by more than 10x), then tune one shared LR.")
     if spread < RATIO_SPREAD or ratios[slowest] >= SLOWEST_RATIO or not LOW_RATIO <= overall <= HIGH_UPDATE_RATIO:
         return None
     return Diagnosis(
@@ -170,6 +164,27 @@ def bad_update_ratio(trace: Trace) -> Diagnosis | None:
         fix=f"Check {slowest!r}'s initial weight scale (too large a scale makes every step relatively tiny) or give "
             "it its own learning rate.",
         patch={"surgery.reset_init": True})
+
+
+def _group_lr_diagnosis(trace: Trace, ratios: dict[str, float]) -> Diagnosis:
+    """Per-group learning rates far apart: the group off the healthy band is the one to change."""
+    slowest, fastest = min(ratios, key=ratios.get), max(ratios, key=ratios.get)
+    spread = ratios[fastest] / ratios[slowest]
+    lr_spread = group_lr_spread(trace)
+    crawling = ratios[slowest] < SLOWEST_RATIO and ratios[fastest] <= HIGH_UPDATE_RATIO
+    off = slowest if crawling else fastest
+    return Diagnosis(
+        label="bad_update_ratio", confidence=0.8, severity="major",
+        message=f"The optimizer's parameter groups have learning rates {lr_spread:.0f}x apart, and {off!r} "
+                f"changes {ratios[off]:.2g} of its norm per step ({spread:.0f}x apart from the "
+                f"{'fastest' if crawling else 'slowest'} layer): its steps are far too "
+                f"{'small' if crawling else 'large'} for it.",
+        evidence={"group_lr_spread": fmt(lr_spread), "fastest_group": fastest,
+                  "fastest_ratio": fmt(ratios[fastest]), "slowest_group": slowest,
+                  "slowest_ratio": fmt(ratios[slowest]), "spread": fmt(spread), "group_to_change": off},
+        where=_lr_where(trace),
+        fix=f"Give {off!r}'s parameter group a learning rate like the others' (per-group LRs rarely need to "
+            "differ by more than 10x), then tune one shared LR.")
 
 
 def schedule_collapse(trace: Trace) -> tuple[float, float, int] | None:

@@ -105,8 +105,9 @@ def _graph_between(loss: torch.Tensor, output: torch.Tensor):
 
 def graph_broadcast(loss: torch.Tensor, output: torch.Tensor) -> bool:
     """A hand-written loss whose graph, between the loss and the model's output, holds a tensor with
-    the batch size on two axes while the output has it on one: (N, 1) - (N,) became (N, N)."""
-    if output.dim() < 1 or len(output) < 4 or loss.grad_fn is None:
+    the batch size on two axes while the output, one value per row, has it on one: (N, 1) - (N,) became
+    (N, N). Outputs of many values per row (embeddings) make (N, N) distance matrices on purpose."""
+    if output.dim() < 1 or len(output) < 4 or loss.grad_fn is None or output.numel() != len(output):
         return False
     batch = len(output)
     if sum(d == batch for d in output.shape) > 1:

@@ -110,6 +110,7 @@ class ScriptProbe:
         self.losses: list[float] = []
         self.lrs: list[float] = []
         self.last_backward_loss: float | None = None
+        self.loss_pending = False  # the step's loss comes from a closure called inside step()
         self.loss_since_step = False
         self.last_root_input: torch.Tensor | None = None
         self.last_root_output: torch.Tensor | None = None
@@ -661,7 +662,9 @@ class ScriptProbe:
             self._find_model()
         self._unhook_activations()
         self.steps.append(self.step)
-        self.losses.append(self.last_backward_loss if self.last_backward_loss is not None else math.nan)
+        # No backward yet: a closure (L-BFGS) runs it inside step(), and _post_step records its loss.
+        self.loss_pending = self.last_backward_loss is None
+        self.losses.append(math.nan if self.loss_pending else self.last_backward_loss)
         self.lrs.append(float(optimizer.param_groups[0].get("lr", math.nan)))
         if self.last_backward_loss is not None:
             self.window_train["loss"].append(self.last_backward_loss)
@@ -675,6 +678,8 @@ class ScriptProbe:
 
     @_guarded
     def _post_step(self, optimizer, args, kwargs):
+        if self.loss_pending and self.last_backward_loss is not None:
+            self.losses[-1] = self.last_backward_loss
         if self.before:
             probes.update_ratios(self.groups, self.before, self.samples[-1].groups)
             self.before = []

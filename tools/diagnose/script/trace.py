@@ -17,6 +17,9 @@ from ml_expert.tools.diagnose.trace import Crash, DataFacts, LayerGroup, ScriptW
 
 MAX_LEAK_FEATURES = 200  # the single-feature leak check is for tabular inputs
 SIGNAL_BELOW = 0.9  # run the signal probe when the model's accuracy is below this
+# Distinct training rows this many times the validation rows, none ever seen twice while validation rows
+# repeat: the training rows are augmented each time they are drawn.
+FRESH_TRAIN_ROWS = 20
 
 
 def build_trace(probe: ScriptProbe, ended: str, crash: Crash | None = None,
@@ -123,6 +126,8 @@ def _data(probe: ScriptProbe, trace: Trace) -> DataFacts:
     # splits is no leak, so only float rows are judged for overlap.
     if probe.val_hashes and probe.train_hashes and not probe.pairs_are_tokens:
         facts.val_in_train_fraction = len(probe.val_hashes & probe.train_hashes) / len(probe.val_hashes)
+    facts.train_rows_fresh = bool(probe.stale_batches[False] and not probe.stale_batches[True]
+                                  and len(probe.train_hashes) >= FRESH_TRAIN_ROWS * len(probe.val_hashes))
     shift = probes.shift_between(train, val) if len(train) and len(val) else None
     if shift:
         facts.val_shift_sd, facts.val_std_log_ratio = shift
