@@ -248,7 +248,8 @@ class ScriptProbe:
         if replaced is not None:
             args = tuple(replaced if a is first else a for a in args)
             first = replaced
-        # Rows of any dtype are hashed (token ids too: overlap, data size); only float rows feed input statistics.
+        # Rows of any dtype are hashed (ids too: data size, passes, train-metric passes); only float rows feed
+        # input statistics.
         readable = first is not None and first.dim() >= 2 and len(first)
         if grad:
             self._grad_forward(module, first)
