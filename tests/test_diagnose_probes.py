@@ -14,6 +14,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from ml_expert.tools.diagnose.measures import restored_epoch
 from ml_expert.tools.diagnose.registry import diagnose
 from ml_expert.tools.diagnose.script.loss_checks import output_range, summed
 from ml_expert.tools.diagnose.script.probe import BudgetReached, ScriptProbe
@@ -561,3 +562,32 @@ def test_a_shift_that_two_features_carry_is_found_as_drift():
     assert [d.label for d in diagnose(trace)][0] == "train_val_drift"
     same = probed(classifier_loop())  # validation drawn like training
     assert same.data.drift_status == "pass" and "train_val_drift" not in [d.label for d in diagnose(same)]
+
+
+def test_the_evaluation_of_weights_loaded_back_after_training_is_kept_apart_from_the_curves():
+    X, y = _data()
+    X_val, y_val = _data(128)[0] + 0.01, _data(128)[1]
+
+    def loop(restore: bool):
+        model = nn.Sequential(nn.Linear(8, 32), nn.ReLU(), nn.Linear(32, 3))
+        opt = torch.optim.SGD(model.parameters(), lr=0.1)
+        saved = None
+        for epoch in range(6):
+            for i in range(0, len(X), 32):
+                opt.zero_grad()
+                F.cross_entropy(model(X[i:i + 32]), y[i:i + 32]).backward()
+                opt.step()
+            with torch.no_grad():
+                F.cross_entropy(model(X_val), y_val)
+            if epoch == 2:
+                saved = {k: v.clone() for k, v in model.state_dict().items()}
+        if restore:
+            model.load_state_dict(saved)
+            with torch.no_grad():
+                F.cross_entropy(model(X_val), y_val)
+
+    plain, restored = probed(lambda: loop(False)), probed(lambda: loop(True))
+    assert plain.restored is None and len(plain.epochs) == len(restored.epochs) == 6
+    assert restored.restored.val_loss == pytest.approx(restored.epochs[2].val_loss, rel=1e-6)
+    assert restored.epochs[-1].val_loss == pytest.approx(plain.epochs[-1].val_loss, rel=1e-6)
+    assert restored_epoch(restored) is restored.epochs[2]

@@ -182,6 +182,10 @@ def test_overfitting_needs_a_gap_beyond_what_a_small_validation_set_explains():
     small = DataFacts(n_val=25)
     assert "overfitting" not in _labels(_trace(epochs=rows(0.92), data=small))  # 2 errors in 25 rows
     assert _labels(_trace(epochs=rows(0.7), data=small))[0] == "overfitting"
+    # Rows not hashed (1-D id inputs): the rows each validation pass scored stand for the validation set.
+    scored = [r.model_copy(update={"val_metric_rows": 25}) for r in rows(0.92)]
+    assert "overfitting" not in _labels(_trace(epochs=scored))
+    assert "overfitting" in _labels(_trace(epochs=rows(0.92)))
 
 
 def test_labels_without_signal_and_a_weak_model_against_a_simple_one():
@@ -333,6 +337,20 @@ def test_a_converged_validation_loss_wobbling_near_zero_is_not_overfitting():
     assert "overfitting" not in _labels(_trace(epochs=rows, data=DataFacts(n_val=54)))
     climbing = [r.model_copy(update={"val_loss": v}) for r, v in zip(rows, val[:7] + [0.1, 0.2, 0.3, 0.4], strict=True)]
     assert "overfitting" in _labels(_trace(epochs=climbing, data=DataFacts(n_val=54)))
+
+
+def test_early_stopping_that_loads_its_best_weights_back_is_judged_on_the_model_it_delivers():
+    val = [0.9, 0.6, 0.45, 0.4, 0.42, 0.5, 0.6, 0.7, 0.8, 0.9]  # best at epoch 4, then rising
+    metrics = [(0.6, 0.55), (0.75, 0.7), (0.82, 0.78), (0.85, 0.82), (0.9, 0.8), (0.94, 0.78), (0.97, 0.74),
+               (0.99, 0.72), (1.0, 0.7), (1.0, 0.69)]
+    rows = [EpochRow(epoch=i + 1, train_loss=0.9 * 0.7 ** i, val_loss=v, train_metric=t, val_metric=m)
+            for i, (v, (t, m)) in enumerate(zip(val, metrics, strict=True))]
+    data = DataFacts(n_val=400)
+    assert "overfitting" in _labels(_trace(epochs=rows, data=data))  # the last epoch: a rise and a 31-point gap
+    restored = EpochRow(epoch=11, val_loss=0.4, val_metric=0.82)  # epoch 4's weights, loaded back
+    assert "overfitting" not in _labels(_trace(epochs=rows, data=data, restored=restored))
+    elsewhere = restored.model_copy(update={"val_loss": 0.8})  # weights from no epoch the curve saw
+    assert "overfitting" in _labels(_trace(epochs=rows, data=data, restored=elsewhere))
 
 
 def test_a_train_metric_scored_on_few_batches_swings_by_itself():

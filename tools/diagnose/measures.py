@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from ml_expert.tools.diagnose.trace import Trace
+from ml_expert.tools.diagnose.trace import EpochRow, Trace
 
 WEIGHT_LAYERS = ("Linear", "Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "Bilinear", "LSTM",
                  "GRU", "RNN", "LazyLinear")
@@ -25,6 +25,7 @@ MIN_SPIKES = 3
 SWING = 0.03  # AUTOTRAINER: peak-trough pairs 0.03 apart ...
 SWING_SHARE = 0.2  # ... in 20% of epochs
 MIN_EPOCHS_FOR_SWINGS = 8
+RESTORED_MATCH = 1e-3  # relative: weights loaded back score the validation loss of the epoch they were saved at
 
 
 def finite_losses(trace: Trace) -> np.ndarray:
@@ -179,7 +180,21 @@ def steady_grad_growth(trace: Trace) -> tuple[float, str, str] | None:
     return float(np.median(ratios)), layers[0], lowest
 
 
+def restored_epoch(trace: Trace) -> EpochRow | None:
+    """The epoch whose weights the script loaded back after training (a best checkpoint): the one row whose
+    validation loss the evaluation of the loaded weights repeats, within RESTORED_MATCH."""
+    loaded = trace.restored.val_loss if trace.restored else None
+    rows = [r for r in trace.epochs if r.val_loss is not None]
+    if loaded is None or not math.isfinite(loaded) or not rows:
+        return None
+    row = min(rows, key=lambda r: abs(r.val_loss - loaded))
+    return row if abs(row.val_loss - loaded) <= RESTORED_MATCH * max(abs(loaded), 1e-12) else None
+
+
 def last_epoch_metrics(trace: Trace) -> tuple[float | None, float | None]:
+    """Train and validation metric of the model the script delivers: the last epoch's, or the restored epoch's."""
+    if (row := restored_epoch(trace)) is not None and row.val_metric is not None:
+        return row.train_metric, row.val_metric
     rows = [r for r in trace.epochs if r.val_metric is not None or r.train_metric is not None]
     if not rows:
         return None, None
@@ -187,13 +202,15 @@ def last_epoch_metrics(trace: Trace) -> tuple[float | None, float | None]:
 
 
 def metric_standard_error(trace: Trace, value: float, n: int | None = None) -> float:
-    """Standard error of a metric scored on ``n`` rows, by default the validation rows (0 when unknown).
+    """Standard error of a metric scored on ``n`` rows, by default the validation rows (distinct rows seen, else
+    rows scored per validation pass; 0 when unknown).
 
     Accuracy: binomial, with one success and one failure added (Laplace): an accuracy of 1.0 on 32 rows is no
     certainty, and one row more or less must not read as a swing. R^2: about sqrt(2 / n) x (1 - R^2), from the
     variance of a mean squared error.
     """
-    n = n or trace.data.n_val
+    scored = [r.val_metric_rows for r in trace.epochs if r.val_metric_rows]
+    n = n or trace.data.n_val or (int(np.median(scored)) if scored else None)
     if not n:
         return 0.0
     if trace.metric_name == "r2":

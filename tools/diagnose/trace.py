@@ -65,6 +65,7 @@ class EpochRow(_TraceModel):
     train_metric: float | None = None
     val_metric: float | None = None
     train_metric_rows: int | None = None  # rows the train metric was scored on (script mode samples batches)
+    val_metric_rows: int | None = None  # rows the validation metric was scored on
 
 
 class InputStats(_TraceModel):
@@ -163,6 +164,9 @@ class Trace(_TraceModel):
     losses: list[float] = Field(default_factory=list)
     lrs: list[float] = Field(default_factory=list)  # the learning rate each recorded step actually used
     epochs: list[EpochRow] = Field(default_factory=list)
+    # Script mode: the evaluation after training ended and saved weights were loaded back (a best checkpoint
+    # restored): the model the script delivers, kept out of the curves.
+    restored: EpochRow | None = None
     samples: list[Sample] = Field(default_factory=list)
     groups: list[LayerGroup] = Field(default_factory=list)  # in forward order where known
     data: DataFacts = Field(default_factory=DataFacts)

@@ -62,6 +62,9 @@ def oscillation(trace: Trace) -> Diagnosis | None:
 
 @rule("overfitting", priority=51)
 def overfitting(trace: Trace) -> Diagnosis | None:
+    """The last epoch's train metric beats validation by over GAP (R2_GAP) plus twice the validation metric's
+    standard error, or late validation loss sits VAL_LOSS_RISE x above its best while training loss still falls
+    (unless the script loads its best weights back: ``trace.restored``)."""
     train_metric, val_metric = last_epoch_metrics(trace)
     val_loss, train_loss = _series(trace, "val_loss"), _series(trace, "train_loss")
     evidence: dict = {"train_metric": fmt(train_metric), "val_metric": fmt(val_metric)}
@@ -81,6 +84,11 @@ def overfitting(trace: Trace) -> Diagnosis | None:
         rising = (best <= 0.7 * (len(val_loss) - 1) and val_loss[-1] > VAL_LOSS_RISE * val_loss[best]
                   and rebound and train_loss[-1] < train_loss[best])
         evidence.update(best_val_loss_epoch=best + 1, val_loss_rise=fmt(val_loss[-1] / max(val_loss[best], 1e-12)))
+        restored = trace.restored.val_loss if trace.restored else None
+        if rising and restored is not None and restored <= VAL_LOSS_RISE * val_loss[best]:
+            # Early stopping that loads its best weights back delivers the model from before the rise.
+            rising = False
+            evidence["restored_val_loss"] = fmt(restored)
     if not (gap_found or rising):
         return None
     best_epoch = evidence.get("best_val_loss_epoch")

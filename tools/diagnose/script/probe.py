@@ -2,7 +2,7 @@
 
 Installed process-wide: module forward pre/post hooks (every module), optimizer step pre/post
 hooks (every optimizer), and thin wrappers around ``Tensor.backward``, ``Optimizer.zero_grad``,
-``Module.zero_grad``, ``Module.train``, ``Optimizer.__init__``, the LR schedulers and the
+``Module.zero_grad``, ``Module.train``, ``Module.load_state_dict``, ``Optimizer.__init__``, the LR schedulers and the
 functional losses. Every step pays for a few counters, the loss value and the LR it used;
 gradient, update and activation statistics are taken on sampled steps only (spread over the
 steps that actually run). Call sites in the user's files give the ``where`` of a fix. A probe
@@ -70,6 +70,12 @@ def _guarded(hook):
 
     guarded.__name__ = hook.__name__
     return guarded
+
+
+def _replace_first(args: tuple, tensor: torch.Tensor) -> tuple:
+    """``args`` with its first tensor replaced by ``tensor``."""
+    first = next(a for a in args if isinstance(a, torch.Tensor))
+    return tuple(tensor if a is first else a for a in args)
 
 
 def _window() -> dict:
@@ -156,6 +162,7 @@ class ScriptProbe:
         self._handles: list = []
         self._global_forward_hooks: list = []
         self._activation_hooks: list = []
+        self.weights_loaded: tuple[int, int] | None = None  # (step, epoch rows) when saved weights were last loaded
         self.stale_batches = Counter()  # per kind (grad / no-grad): batches whose rows were all hashed already
         self.rows_kept = Counter()  # per kind: input rows kept for statistics
         self.rows_done = {True: False, False: False}  # per kind: hashing and keeping finished
@@ -176,6 +183,7 @@ class ScriptProbe:
         self._wrap(torch.optim.Optimizer, "zero_grad", self._counted("zero_grad"))
         self._wrap(nn.Module, "zero_grad", self._counted("zero_grad"))
         self._wrap(nn.Module, "train", self._mode_switch)
+        self._wrap(nn.Module, "load_state_dict", self._load_state_dict)
         self._wrap(torch.optim.Optimizer, "__init__", self._optimizer_init)
         for owner in (lr_scheduler.LRScheduler, lr_scheduler.ReduceLROnPlateau):  # the latter overrides both
             self._wrap(owner, "__init__", self._scheduler_init)
@@ -223,11 +231,24 @@ class ScriptProbe:
     @_guarded
     def _pre_forward(self, module, args):
         self.depth += 1
-        if self.depth == 1:
-            return self._root_forward(module, args)
+        if self.depth == 1 and (replaced := self._root_forward(module, args)) is not None:
+            return _replace_first(args, replaced)
         return None
 
-    def _root_forward(self, module, args):
+    @_guarded
+    def _model_input(self, module, args, kwargs):
+        """The model's own pre-hook: its inputs may come as keywords (``model(**batch)``)."""
+        replaced = self._root_forward(module, (*args, *kwargs.values()))
+        if replaced is None:
+            return None
+        if any(isinstance(a, torch.Tensor) for a in args):
+            return _replace_first(args, replaced), kwargs
+        name = next(k for k, v in kwargs.items() if isinstance(v, torch.Tensor))
+        return args, {**kwargs, name: replaced}
+
+    def _root_forward(self, module, inputs: tuple) -> torch.Tensor | None:
+        """Record a model's forward from its inputs (the first tensor among them is the batch); returns that
+        tensor standardised when the proof's re-run standardises inputs."""
         key = id(module)
         if key not in self.mode_layers_of:
             if isinstance(module, nn.modules.loss._Loss) or next(module.parameters(), None) is None:
@@ -243,11 +264,9 @@ class ScriptProbe:
         grad = torch.is_grad_enabled()
         if self.overrides.get("modes") and module.training != grad:
             module.train(grad)
-        first = next((a for a in args if isinstance(a, torch.Tensor)), None)
+        first = next((a for a in inputs if isinstance(a, torch.Tensor)), None)
         replaced = self._standardised(first)
-        if replaced is not None:
-            args = tuple(replaced if a is first else a for a in args)
-            first = replaced
+        first = first if replaced is None else replaced
         # Rows of any dtype are hashed (ids too: data size, passes, train-metric passes); only float rows feed
         # input statistics.
         readable = first is not None and first.dim() >= 2 and len(first)
@@ -256,7 +275,7 @@ class ScriptProbe:
         elif not self.counts["grad_forwards"]:
             # Scored before training starts (an initial loss): neither validation nor a train-metric pass.
             self.counts["forwards_before_training"] += 1
-            return args if replaced is not None else None
+            return replaced
         else:
             self.counts["nograd_forwards"] += 1
             self._remember("validation_forward")
@@ -270,7 +289,7 @@ class ScriptProbe:
         wants_rows = not self.rows_done[grad] or (grad and self.rows_kept["pairs"] < ROWS_KEPT)
         if readable and wants_rows and not (not grad and self.nograd_on_train):
             self._keep_rows(first, grad)
-        return args if replaced is not None else None
+        return replaced
 
     def _grad_forward(self, module: nn.Module, first: torch.Tensor | None) -> None:
         key = id(module)
@@ -353,7 +372,7 @@ class ScriptProbe:
             handle.remove()
         self._global_forward_hooks = []
         self.depth = 0
-        self._handles.append(self.model.register_forward_pre_hook(lambda module, args: self._root_forward(module, args)))
+        self._handles.append(self.model.register_forward_pre_hook(self._model_input, with_kwargs=True))
         self._handles.append(self.model.register_forward_hook(self._model_output))
         self.activation_modules = [(m, kind) for m in self.model.modules() if (kind := probes.activation_kind(m))]
 
@@ -588,6 +607,24 @@ class ScriptProbe:
 
         return train
 
+    def _load_state_dict(self, original):
+        probe = self
+
+        def load_state_dict(module, *args, **kwargs):
+            result = original(module, *args, **kwargs)
+            probe._weights_loaded()
+            return result
+
+        return load_state_dict
+
+    @_guarded
+    def _weights_loaded(self) -> None:
+        """Saved weights loaded after training began (a best checkpoint restored, an EMA swap): the validation
+        pass before them closes here, so an evaluation of the loaded weights is a row of its own."""
+        if self.step:
+            self.close_validation_window()
+            self.weights_loaded = (self.step, len(self.epochs))
+
     def _optimizer_init(self, original):
         probe = self
 
@@ -767,7 +804,8 @@ class ScriptProbe:
                                     train_loss=float(np.mean(self.window_train["loss"]))
                                     if self.window_train["loss"] else None,
                                     val_loss=float(np.mean(val["loss"])), train_metric=self._metric(train),
-                                    val_metric=self._metric(val), train_metric_rows=self._metric_rows(train) or None))
+                                    val_metric=self._metric(val), train_metric_rows=self._metric_rows(train) or None,
+                                    val_metric_rows=self._metric_rows(val) or None))
         if val["targets"]:
             self.val_targets = np.concatenate(val["targets"])[:VAL_ROWS_KEPT]
             self.val_preds = np.concatenate(val["preds"])[:VAL_ROWS_KEPT]

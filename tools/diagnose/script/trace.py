@@ -13,7 +13,7 @@ from ml_expert.tools.diagnose import probes
 from ml_expert.tools.diagnose.script.loss_checks import CLASS_LOSSES, MAX_INTEGER_CLASSES, REGRESSION_LOSSES
 from ml_expert.tools.diagnose.script.probe import ScriptProbe
 from ml_expert.tools.diagnose.signal import signal_score
-from ml_expert.tools.diagnose.trace import Crash, DataFacts, LayerGroup, ScriptWarning, Trace, Wiring
+from ml_expert.tools.diagnose.trace import Crash, DataFacts, EpochRow, LayerGroup, ScriptWarning, Trace, Wiring
 
 MAX_LEAK_FEATURES = 200  # the single-feature leak check is for tabular inputs
 SIGNAL_BELOW = 0.9  # run the signal probe when the model's accuracy is below this
@@ -26,6 +26,7 @@ def build_trace(probe: ScriptProbe, ended: str, crash: Crash | None = None,
                 warnings: list[ScriptWarning] | None = None) -> Trace:
     """``ended``: finished, budget or crashed (with ``crash`` saying how)."""
     probe.close_validation_window()
+    restored = _restored_evaluation(probe)
     loss_kind = probe.loss_kinds.most_common(1)[0][0] if probe.loss_kinds else None
     if loss_kind is None and probe.counts["hand_written"]:
         loss_kind = "custom"
@@ -35,7 +36,7 @@ def build_trace(probe: ScriptProbe, ended: str, crash: Crash | None = None,
         "r2" if task == "regression" else None
     trace = Trace(source="script", task=task, num_classes=probe.num_classes, metric_name=metric,
                   optimizer=probe.optimizer_name, lr=probe.lr, steps=probe.steps, losses=probe.losses,
-                  lrs=probe.lrs, epochs=probe.training_curve(), samples=probe.samples, groups=_groups(probe),
+                  lrs=probe.lrs, epochs=probe.training_curve(), restored=restored, samples=probe.samples, groups=_groups(probe),
                   wiring=_wiring(probe, loss_kind), locations=probe.locations, ended=ended, crash=crash,
                   warnings=warnings or [], config={k: v for k, v in probe.settings.items() if v is not None})
     try:
@@ -43,6 +44,16 @@ def build_trace(probe: ScriptProbe, ended: str, crash: Crash | None = None,
     except (ValueError, FloatingPointError, np.linalg.LinAlgError) as error:  # data facts are extras: keep the rest
         trace.config["data_facts_error"] = f"{type(error).__name__}: {error}"[:200]
     return trace
+
+
+def _restored_evaluation(probe: ScriptProbe) -> EpochRow | None:
+    """The last validation row, when it scored weights loaded after the last training step."""
+    if probe.weights_loaded is None:
+        return None
+    step, rows = probe.weights_loaded
+    if step != probe.step or len(probe.epochs) != rows + 1:
+        return None
+    return probe.epochs.pop()
 
 
 def _groups(probe: ScriptProbe) -> list[LayerGroup]:
