@@ -13,7 +13,15 @@ from ml_expert.tools.diagnose import probes
 from ml_expert.tools.diagnose.script.loss_checks import CLASS_LOSSES, MAX_INTEGER_CLASSES, REGRESSION_LOSSES
 from ml_expert.tools.diagnose.script.probe import ScriptProbe
 from ml_expert.tools.diagnose.signal import signal_score
-from ml_expert.tools.diagnose.trace import Crash, DataFacts, EpochRow, LayerGroup, ScriptWarning, Trace, Wiring
+from ml_expert.tools.diagnose.trace import (
+    Crash,
+    DataFacts,
+    EpochRow,
+    LayerGroup,
+    ScriptWarning,
+    Trace,
+    Wiring,
+)
 
 MAX_LEAK_FEATURES = 200  # the single-feature leak check is for tabular inputs
 SIGNAL_BELOW = 0.9  # run the signal probe when the model's accuracy is below this
