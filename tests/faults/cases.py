@@ -52,9 +52,6 @@ KNOWN_MISSES = {
     "k_digits_mlp_adam_noise_aug": "constant Adam lr 0.03: the author named the swings of validation accuracy "
                                    "(oscillation) and called lr_too_high fair too; the rules name the cause, the "
                                    "steps too large that the loss shows (lr_too_high)",
-    "i_two_tower_implicit_hitrate": "a control whose early stopping fires after the validation loss rose for five "
-                                    "epochs while training loss fell: the rules report that rise (overfitting), "
-                                    "though the script restores its best weights",
     "i_game_ratings_factorization": "factor embeddings at std 1e-5 sit on a saddle: the loss is flat from the "
                                     "first step (plateau needs a fall first) and a simple model on the ids cannot "
                                     "fit user-item interactions, so no floor shows the shortfall",
