@@ -2,8 +2,8 @@
 
 Installed process-wide: module forward pre/post hooks (every module), optimizer step pre/post
 hooks (every optimizer), and thin wrappers around ``Tensor.backward``, ``Optimizer.zero_grad``,
-``Module.zero_grad``, ``Module.train``, ``Module.load_state_dict``, ``Optimizer.__init__``, the LR schedulers and the
-functional losses. Every step pays for a few counters, the loss value and the LR it used;
+``Module.zero_grad``, ``Module.train``, ``Module.load_state_dict``, ``Optimizer.__init__``, the LR
+schedulers and the functional losses. Every step pays for a few counters, the loss value and the LR it used;
 gradient, update and activation statistics are taken on sampled steps only (spread over the
 steps that actually run). Call sites in the user's files give the ``where`` of a fix. A probe
 never breaks the script: what it cannot read it skips and counts.

@@ -44,7 +44,8 @@ def build_trace(probe: ScriptProbe, ended: str, crash: Crash | None = None,
         "r2" if task == "regression" else None
     trace = Trace(source="script", task=task, num_classes=probe.num_classes, metric_name=metric,
                   optimizer=probe.optimizer_name, lr=probe.lr, steps=probe.steps, losses=probe.losses,
-                  lrs=probe.lrs, epochs=probe.training_curve(), restored=restored, samples=probe.samples, groups=_groups(probe),
+                  lrs=probe.lrs, epochs=probe.training_curve(), restored=restored, samples=probe.samples,
+                  groups=_groups(probe),
                   wiring=_wiring(probe, loss_kind), locations=probe.locations, ended=ended, crash=crash,
                   warnings=warnings or [], config={k: v for k, v in probe.settings.items() if v is not None})
     try:
@@ -55,7 +56,8 @@ def build_trace(probe: ScriptProbe, ended: str, crash: Crash | None = None,
 
 
 def _restored_evaluation(probe: ScriptProbe) -> EpochRow | None:
-    """The last validation row, when it scored weights loaded after the last training step."""
+    """The last validation row, taken out of the curves, when it scored weights loaded after the last training
+    step."""
     if probe.weights_loaded is None:
         return None
     step, rows = probe.weights_loaded
