@@ -591,3 +591,141 @@ def test_the_evaluation_of_weights_loaded_back_after_training_is_kept_apart_from
     assert restored.restored.val_loss == pytest.approx(restored.epochs[2].val_loss, rel=1e-6)
     assert restored.epochs[-1].val_loss == pytest.approx(plain.epochs[-1].val_loss, rel=1e-6)
     assert restored_epoch(restored) is restored.epochs[2]
+
+
+def _graph(nodes=300, d=6):
+    g = torch.Generator().manual_seed(2)
+    A = (torch.rand(nodes, nodes, generator=g) < 0.02).float()
+    A = (A + A.T + torch.eye(nodes)).clamp(max=1)
+    A = A / A.sum(1, keepdim=True)
+    X = torch.randn(nodes, d, generator=g)
+    y = (A @ X)[:, 0].gt(0).long()
+    return A, X, y
+
+
+def test_a_graph_whose_splits_are_masks_of_its_nodes_is_no_overlap():
+    A, X, y = _graph()
+    order = torch.randperm(len(y), generator=torch.Generator().manual_seed(3))
+    train, val = order[:200], order[200:]
+
+    class GCN(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.lin1, self.lin2 = nn.Linear(6, 16), nn.Linear(16, 2)
+
+        def forward(self, a, x):
+            return self.lin2(a @ torch.relu(self.lin1(a @ x)))
+
+    def loop():
+        model = GCN()
+        opt = torch.optim.Adam(model.parameters(), lr=0.02)
+        for _ in range(60):
+            opt.zero_grad()
+            F.cross_entropy(model(A, X)[train], y[train]).backward()  # every pass sees all the nodes
+            opt.step()
+            with torch.no_grad():
+                F.cross_entropy(model(A, X)[val], y[val])
+
+    trace = probed(loop)
+    assert trace.data.val_in_train_fraction is None and trace.wiring.train_row_eval_forwards == 0
+    assert "train_val_overlap" not in [d.label for d in diagnose(trace)]
+    assert trace.epochs[-1].val_loss is not None
+
+
+def test_an_example_is_keyed_by_all_its_input_tensors():
+    g = torch.Generator().manual_seed(4)
+    shape = torch.eye(5).expand(400, 5, 5).contiguous()  # every graph has one shape; features tell them apart
+    X = torch.randn(400, 5, 3, generator=g)
+    y = X.sum((1, 2)).gt(0).long()
+
+    class SetModel(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.lin = nn.Linear(3, 2)
+
+        def forward(self, a, x):
+            return self.lin((a @ x).mean(1))
+
+    def loop():
+        model = SetModel()
+        opt = torch.optim.SGD(model.parameters(), lr=0.1)
+        for _ in range(5):
+            for i in range(0, 300, 30):
+                opt.zero_grad()
+                F.cross_entropy(model(shape[i:i + 30], X[i:i + 30]), y[i:i + 30]).backward()
+                opt.step()
+            with torch.no_grad():
+                F.cross_entropy(model(shape[300:], X[300:]), y[300:])
+
+    trace = probed(loop)
+    assert trace.data.val_in_train_fraction == 0 and trace.data.n_train == 300
+
+
+def test_rows_the_population_repeats_are_not_overlap_but_copied_rows_are():
+    X, y = _data(300)
+    common = X[0].clone()
+    X[::4], y[::4] = common, y[0]  # a quarter of all rows are one common example, in both splits
+    val_rows = torch.cat([_data(100)[0] + 0.01, common.expand(25, 8)])
+    val_y = torch.cat([_data(100)[1], y[0].expand(25)])
+
+    def loop(val_x):
+        def run():
+            model = nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 3))
+            opt = torch.optim.SGD(model.parameters(), lr=0.1)
+            for _ in range(4):
+                for i in range(0, len(X), 30):
+                    opt.zero_grad()
+                    F.cross_entropy(model(X[i:i + 30]), y[i:i + 30]).backward()
+                    opt.step()
+                with torch.no_grad():
+                    F.cross_entropy(model(val_x), val_y[:len(val_x)])
+        return run
+
+    assert probed(loop(val_rows)).data.val_in_train_fraction == 0
+    copied = X[1:101]  # training rows drawn there once each, and the common example: 76 distinct rows
+    assert probed(loop(copied)).data.val_in_train_fraction == pytest.approx(75 / 76)
+
+
+def test_after_pretraining_on_another_loss_only_the_final_objective_is_judged():
+    X, y = _data()
+
+    def loop():
+        encoder, head = nn.Sequential(nn.Linear(8, 16), nn.ReLU()), nn.Linear(16, 3)
+        decoder = nn.Linear(16, 8)
+        opt = torch.optim.Adam([*encoder.parameters(), *decoder.parameters()], lr=0.01)
+        for _ in range(40):  # pretraining: reconstruct the inputs
+            opt.zero_grad()
+            F.mse_loss(decoder(encoder(X)), X).backward()
+            opt.step()
+        model = nn.Sequential(encoder, head)
+        opt = torch.optim.Adam(model.parameters(), lr=0.01)
+        for _ in range(30):
+            opt.zero_grad()
+            F.cross_entropy(model(X), y).backward()
+            opt.step()
+
+    trace = probed(loop)
+    assert len(trace.losses) == len(trace.steps) == 30 and trace.steps[0] == 40
+    assert trace.task == "classification" and trace.losses[0] > 0.9  # the head's first loss, near ln 3
+
+
+def test_windows_of_a_repetitive_text_in_both_splits_are_no_overlap():
+    text = torch.tensor([1, 2, 3, 4, 5, 6, 7, 8] * 80)  # a language with few distinct windows
+    windows = text.unfold(0, 9, 3)
+    train, val = windows[:150], windows[150:]
+
+    def loop():
+        model = nn.Sequential(nn.Embedding(9, 16), nn.Linear(16, 9))
+        opt = torch.optim.Adam(model.parameters(), lr=0.01)
+        for _ in range(3):
+            for i in range(0, len(train), 25):
+                batch = train[i:i + 25]
+                opt.zero_grad()
+                F.cross_entropy(model(batch[:, :-1]).reshape(-1, 9), batch[:, 1:].reshape(-1)).backward()
+                opt.step()
+            with torch.no_grad():
+                F.cross_entropy(model(val[:, :-1]).reshape(-1, 9), val[:, 1:].reshape(-1))
+
+    trace = probed(loop)
+    assert trace.data.n_val and trace.data.val_in_train_fraction is None
+    assert "train_val_overlap" not in [d.label for d in diagnose(trace)]

@@ -359,3 +359,12 @@ def test_a_train_metric_scored_on_few_batches_swings_by_itself():
     assert "oscillation" not in _labels(_trace(epochs=rows, data=DataFacts(n_val=60)))
     many = [r.model_copy(update={"train_metric_rows": 5000}) for r in rows]
     assert "oscillation" in _labels(_trace(epochs=many, data=DataFacts(n_val=60)))
+
+
+def test_a_loss_that_goes_negative_has_no_rebound_to_judge():
+    # A Poisson likelihood without its log(y!) constant: it falls below zero, and batch noise moves it about.
+    noisy = [0.5 - 1.1 * (1 - math.exp(-i / 40)) + (0.35 if i % 9 == 0 else 0.0) for i in range(300)]
+    noisy[-20:] = [v + 0.5 for v in noisy[-20:]]  # back up to about 0: from 0.5 that is no rebound
+    assert "lr_too_high" not in _labels(_trace(task="regression", metric_name="r2", num_classes=None, losses=noisy))
+    shifted = [v + 0.65 for v in noisy]  # the same curve above 0: it fell to a twentieth, then climbed back
+    assert _labels(_trace(task="regression", metric_name="r2", num_classes=None, losses=shifted))[0] == "lr_too_high"

@@ -76,12 +76,17 @@ def spikes(trace: Trace) -> int:
 
 
 def rebound(trace: Trace) -> tuple[float, float] | None:
-    """(lowest, final) smoothed loss when the loss fell well below its start and then climbed back up."""
+    """(lowest, final) smoothed loss when the loss fell well below its start and then climbed back up.
+
+    Shares of the start assume a loss bounded below by zero: one that goes negative (a likelihood without its
+    constant, a Gaussian NLL) has no known floor, and its climbs are not judged."""
     losses = finite_losses(trace)
     if len(losses) < 3 * SPIKE_WINDOW:
         return None
     smooth = np.array([np.median(losses[i:i + SPIKE_WINDOW]) for i in range(len(losses) - SPIKE_WINDOW + 1)])
     low, final, start = float(smooth.min()), float(smooth[-1]), float(losses[0])
+    if low < 0:
+        return None
     if low < 0.5 * start and final > max(3 * low, low + 0.3 * start):
         return low, final
     return None

@@ -45,12 +45,14 @@ ACCURACY_EVERY = 4
 CHECKED_CALLS = 5  # loss calls always checked; after them, sampled steps only
 TRAIN_ROWS_SHARE = 0.9  # a no-grad batch with this share of training rows is a train-metric pass
 ROWS_TESTED = 16  # rows of a no-grad batch hashed to tell which rows it holds
+KEY_MIX = 1_000_003  # mixes the hashes of an example's several input tensors into one key
 FUNCTIONAL_ACTIVATIONS = ((torch, "sigmoid", "sigmoid"), (torch, "tanh", "tanh"), (torch, "relu", "relu"),
                           (F, "relu", "relu"))
 MAX_TRAIN_SCORES = 50_000  # scored training batches kept for the training-only curve
 RECENT_TRAIN_BATCHES = 32  # the latest scored training batches' class predictions, for scripts that never validate
 TRAINING_CHUNKS = 6  # a script without validation passes gets its training curve in this many rows
 LEAF_SEARCH_NODES = 5000  # autograd nodes walked from a loss to find the leaves it depends on
+MIN_OBJECTIVE_STEPS = 20  # steps a new loss must train for to count as the script's final objective
 VAL_ROWS_KEPT = 20_000  # validation targets and predictions kept for the metric and the proof
 
 
@@ -115,13 +117,16 @@ class ScriptProbe:
         self.steps: list[int] = []
         self.losses: list[float] = []
         self.lrs: list[float] = []
+        self.step_kinds: set[str] = set()  # kinds of the training losses since the last step
+        self.objective_ids: dict[frozenset, int] = {}  # each set of loss kinds a step trained on, numbered
+        self.step_objective: list[int] = []  # per step, the number of the loss kinds it trained on
         self.last_backward_loss: float | None = None
         self.loss_pending = False  # the step's loss comes from a closure called inside step()
         self.loss_since_step = False
         self.last_root_input: torch.Tensor | None = None
         self.last_root_output: torch.Tensor | None = None
         self.nograd_on_train = False
-        self.train_hashes: set[int] = set()
+        self.train_hashes = Counter()  # row key -> times drawn in batches that brought new rows (one pass)
         self.val_hashes: set[int] = set()
         self.train_eval_hashes: set[int] = set()  # rows of no-grad passes over training rows
         self.train_rows: list[np.ndarray] = []
@@ -129,6 +134,7 @@ class ScriptProbe:
         self.pairs_x: list[np.ndarray] = []
         self.pairs_y: list[np.ndarray] = []
         self.pairs_are_tokens = False  # the model's first input holds integer ids (an embedding's input)
+        self.rows_are_ids = False  # the model's first input holds ids (keys, tokens), not whole examples
         self.loss_kinds = Counter()
         self.probability_calls = 0
         self.checked_calls = 0
@@ -279,16 +285,16 @@ class ScriptProbe:
         else:
             self.counts["nograd_forwards"] += 1
             self._remember("validation_forward")
-            self.nograd_on_train = bool(readable) and self._train_rows(first)
+            self.nograd_on_train = bool(readable) and self.rows_are_examples() and self._train_rows(first, inputs)
             if self.nograd_on_train:
                 self.counts["train_row_eval_forwards"] += 1
-                if len(self.train_eval_hashes) < HASHED_ROWS and (rows := self._rows(first)) is not None:
-                    self.train_eval_hashes.update(probes.row_hashes(rows).tolist())
+                if len(self.train_eval_hashes) < HASHED_ROWS and (keys := self._row_keys(first, inputs)) is not None:
+                    self.train_eval_hashes.update(keys.tolist())
             elif self.mode_layers_of[key] and self._training_mode(module):
                 self.counts["nograd_forwards_in_train"] += 1
         wants_rows = not self.rows_done[grad] or (grad and self.rows_kept["pairs"] < ROWS_KEPT)
         if readable and wants_rows and not (not grad and self.nograd_on_train):
-            self._keep_rows(first, grad)
+            self._keep_rows(first, inputs, grad)
         return replaced
 
     def _grad_forward(self, module: nn.Module, first: torch.Tensor | None) -> None:
@@ -303,6 +309,7 @@ class ScriptProbe:
             self.counts["bn_batch_of_one"] += 1
             self._remember("batch_of_one")
         self.last_root_input = first
+        self.rows_are_ids = first is not None and not first.is_floating_point()
 
     def _remember_forward_def(self, module: nn.Module) -> None:
         code = getattr(type(module).forward, "__code__", None)
@@ -318,36 +325,53 @@ class ScriptProbe:
         shape = first.shape
         return ((first.reshape(len(first), -1) - mean.to(first)) / std.to(first)).reshape(shape)
 
-    def _train_rows(self, inputs: torch.Tensor) -> bool:
+    def rows_are_examples(self) -> bool:
+        """The model's input rows are the examples its losses score. A model fed a whole graph whose loss
+        scores a mask of its nodes is not: every pass sees the same rows, whatever split it scores."""
+        return self.counts["loss_rows_differ"] * 2 <= self.counts["grad_losses"]
+
+    def _row_keys(self, first: torch.Tensor, inputs: tuple, rows: int | None = None) -> np.ndarray | None:
+        """A hash per example over every input tensor with one row per example (a graph's adjacency alone
+        repeats across graphs of one shape; with its node features it is the example), of the first ``rows``."""
+        keys = None
+        for tensor in (first, *(t for t in inputs if t is not first)):
+            if not isinstance(tensor, torch.Tensor) or not tensor.dim() or len(tensor) != len(first):
+                continue
+            flat = self._rows(tensor[:rows])
+            if flat is None:
+                return None
+            hashes = probes.row_hashes(flat)
+            keys = hashes if keys is None else keys * np.uint64(KEY_MIX) ^ hashes
+        return keys
+
+    def _train_rows(self, first: torch.Tensor, inputs: tuple) -> bool:
         """The no-grad batch holds training rows (a train-metric pass), judged on its first rows."""
         if not self.train_hashes:
             return False
-        rows = self._rows(inputs[:ROWS_TESTED])
-        if rows is None:
+        keys = self._row_keys(first, inputs, ROWS_TESTED)
+        if keys is None:
             return False
-        hashes = probes.row_hashes(rows).tolist()
-        return sum(h in self.train_hashes for h in hashes) >= TRAIN_ROWS_SHARE * len(hashes)
+        return sum(h in self.train_hashes for h in keys.tolist()) >= TRAIN_ROWS_SHARE * len(keys)
 
     def _training_mode(self, module: nn.Module) -> bool:
         layers = self.mode_layers_of[id(module)]
         return sum(m.training for m in layers) * 2 > len(layers)
 
-    def _keep_rows(self, inputs: torch.Tensor, grad: bool) -> None:
+    def _keep_rows(self, first: torch.Tensor, inputs: tuple, grad: bool) -> None:
         hashes, kept = (self.train_hashes, self.train_rows) if grad else (self.val_hashes, self.val_rows)
         # Once whole batches come back already hashed, the data has cycled: stop hashing.
         hashing = len(hashes) < HASHED_ROWS and self.stale_batches[grad] < STALE_BATCHES
-        keeping = self.rows_kept[grad] < ROWS_KEPT and inputs.is_floating_point()
+        keeping = self.rows_kept[grad] < ROWS_KEPT and first.is_floating_point()
         if not (hashing or keeping):
             self.rows_done[grad] = True  # from now on forwards skip the input entirely
             return
-        rows = self._rows(inputs)
-        if rows is None:
-            return
-        if hashing:
-            before = len(hashes)
-            hashes.update(probes.row_hashes(rows).tolist())
+        if hashing and (keys := self._row_keys(first, inputs)) is not None:
+            keys, before = keys.tolist(), len(hashes)
+            if any(key not in hashes for key in keys):  # a batch of rows all seen before: the data has cycled
+                hashes.update(keys)
             self.stale_batches[grad] += len(hashes) == before
-        if keeping:
+        rows = self._rows(first) if keeping else None
+        if rows is not None:
             kept.append(rows)
             self.rows_kept[grad] += len(rows)
 
@@ -420,6 +444,11 @@ class ScriptProbe:
         if grad:
             self.loss_since_step = True
             self.loss_kinds[kind] += 1
+            self.step_kinds.add(kind)
+            self.counts["grad_losses"] += 1
+            inputs = self.last_root_input
+            # Per-token targets are a multiple of the rows; a mask of a graph's nodes is not.
+            self.counts["loss_rows_differ"] += inputs is not None and inputs.dim() > 0 and batch % max(len(inputs), 1) != 0
             self._remember("loss")
             if classes:
                 self.num_classes = int(input.shape[1])
@@ -704,6 +733,9 @@ class ScriptProbe:
         self.loss_pending = self.last_backward_loss is None
         self.losses.append(math.nan if self.loss_pending else self.last_backward_loss)
         self.lrs.append(float(optimizer.param_groups[0].get("lr", math.nan)))
+        objective = frozenset(self.step_kinds)
+        self.step_objective.append(self.objective_ids.setdefault(objective, len(self.objective_ids)))
+        self.step_kinds = set()
         if self.last_backward_loss is not None:
             self.window_train["loss"].append(self.last_backward_loss)
         if self.sampling and self.groups:
@@ -810,6 +842,20 @@ class ScriptProbe:
             self.val_targets = np.concatenate(val["targets"])[:VAL_ROWS_KEPT]
             self.val_preds = np.concatenate(val["preds"])[:VAL_ROWS_KEPT]
         self.window_train, self.window_val, self.window_train_eval = _window(), _window(), _window()
+
+    def final_objective(self) -> tuple[int, frozenset | None]:
+        """(first step index, loss kinds) of the objective the script ends on, when it took over from another:
+        pretraining on one loss and fine-tuning on another give loss values that do not compare, and the
+        script delivers the last. (0, None) for one objective, or losses that alternate."""
+        if not self.step_objective:
+            return 0, None
+        last = self.step_objective[-1]
+        start = len(self.step_objective)
+        while start and self.step_objective[start - 1] == last:
+            start -= 1
+        if start == 0 or last in self.step_objective[:start] or len(self.step_objective) - start < MIN_OBJECTIVE_STEPS:
+            return 0, None
+        return start, next(kinds for kinds, number in self.objective_ids.items() if number == last)
 
     def training_curve(self) -> list[EpochRow]:
         """For a script that never validated: training loss and metric in TRAINING_CHUNKS stretches of steps."""

@@ -28,6 +28,7 @@ SIGNAL_BELOW = 0.9  # run the signal probe when the model's accuracy is below th
 # Distinct training rows this many times the validation rows, none ever seen twice while validation rows
 # repeat: the training rows are augmented each time they are drawn.
 FRESH_TRAIN_ROWS = 20
+COMMON_ROW_REPEATS = 3  # a row drawn this many times the typical training row's count is a common example
 
 
 def build_trace(probe: ScriptProbe, ended: str, crash: Crash | None = None,
@@ -35,16 +36,21 @@ def build_trace(probe: ScriptProbe, ended: str, crash: Crash | None = None,
     """``ended``: finished, budget or crashed (with ``crash`` saying how)."""
     probe.close_validation_window()
     restored = _restored_evaluation(probe)
-    loss_kind = probe.loss_kinds.most_common(1)[0][0] if probe.loss_kinds else None
+    start, final_kinds = probe.final_objective()
+    kinds = [kind for kind, _ in probe.loss_kinds.most_common() if final_kinds is None or kind in final_kinds]
+    loss_kind = kinds[0] if kinds else None
     if loss_kind is None and probe.counts["hand_written"]:
         loss_kind = "custom"
+    # After a change of objective only the final one's steps and curves are judged.
+    first_step = probe.steps[start] if start else -1
     task = "classification" if loss_kind in (*CLASS_LOSSES, "bce") else "regression" if loss_kind in \
         REGRESSION_LOSSES else None
     metric = "accuracy" if loss_kind in CLASS_LOSSES or (loss_kind == "bce" and probe.binary_outputs) else \
         "r2" if task == "regression" else None
     trace = Trace(source="script", task=task, num_classes=probe.num_classes, metric_name=metric,
-                  optimizer=probe.optimizer_name, lr=probe.lr, steps=probe.steps, losses=probe.losses,
-                  lrs=probe.lrs, epochs=probe.training_curve(), restored=restored, samples=probe.samples,
+                  optimizer=probe.optimizer_name, lr=probe.lr, steps=probe.steps[start:], losses=probe.losses[start:],
+                  lrs=probe.lrs[start:], epochs=[row for row in probe.training_curve() if row.step > first_step],
+                  restored=restored, samples=probe.samples,
                   groups=_groups(probe),
                   wiring=_wiring(probe, loss_kind), locations=probe.locations, ended=ended, crash=crash,
                   warnings=warnings or [], config={k: v for k, v in probe.settings.items() if v is not None})
@@ -144,9 +150,9 @@ def _data(probe: ScriptProbe, trace: Trace) -> DataFacts:
                       train_inputs=probes.input_stats(train) if len(train) else None,
                       val_inputs=probes.input_stats(val) if len(val) else None)
     # Rows of ids are keys (a user and an item) or token sequences, not whole examples: the same key in both
-    # splits is no leak, so only float rows are judged for overlap.
-    if probe.val_hashes and probe.train_hashes and not probe.pairs_are_tokens:
-        facts.val_in_train_fraction = len(probe.val_hashes & probe.train_hashes) / len(probe.val_hashes)
+    # splits is no leak, so only float rows are judged for overlap, and only when they are the examples scored.
+    if probe.val_hashes and probe.train_hashes and not probe.rows_are_ids and probe.rows_are_examples():
+        facts.val_in_train_fraction = _val_in_train(probe.val_hashes, probe.train_hashes)
     facts.train_rows_fresh = bool(probe.stale_batches[False] and not probe.stale_batches[True]
                                   and len(probe.train_hashes) >= FRESH_TRAIN_ROWS * len(probe.val_hashes))
     shift = probes.shift_between(train, val) if len(train) and len(val) else None
@@ -180,6 +186,16 @@ def _data(probe: ScriptProbe, trace: Trace) -> DataFacts:
                 facts.signal_score, facts.chance_score = measured.score, measured.chance
             facts.simple_model_score, facts.signal_rows = measured.floor, measured.rows
     return facts
+
+
+def _val_in_train(val: set[int], train: Counter) -> float:
+    """The share of validation rows that training also holds, leaving out rows the population itself repeats:
+    a discrete generator's common example (a graph of one shape) is drawn many times over in training, a
+    leaked row about as often as any other training row."""
+    shared = val & train.keys()
+    typical = train.total() / len(train)
+    common = [key for key in shared if train[key] > COMMON_ROW_REPEATS * typical]
+    return (len(shared) - len(common)) / len(val)
 
 
 def _drift_facts(facts: DataFacts, train: np.ndarray, val: np.ndarray) -> None:
