@@ -368,3 +368,16 @@ def test_a_loss_that_goes_negative_has_no_rebound_to_judge():
     assert "lr_too_high" not in _labels(_trace(task="regression", metric_name="r2", num_classes=None, losses=noisy))
     shifted = [v + 0.65 for v in noisy]  # the same curve above 0: it fell to a twentieth, then climbed back
     assert _labels(_trace(task="regression", metric_name="r2", num_classes=None, losses=shifted))[0] == "lr_too_high"
+
+
+def test_sorted_batches_are_named_though_a_few_straddle_two_classes():
+    # Batches of 64 over four sorted classes: the samples that land on a class boundary are mixed.
+    shares = [1.0, 1.0, 0.58, 1.0, 0.66, 1.0, 1.0, 0.66]
+    counts = DataFacts(class_counts={"class_0": 480, "class_1": 530, "class_2": 620, "class_3": 410})
+
+    def trace(batch: int) -> Trace:
+        return _trace(num_classes=4, losses=_falling(), data=counts, wiring=Wiring(loss_batch=batch),
+                      samples=[Sample(step=i * 16, groups={}, batch_majority_fraction=s) for i, s in enumerate(shares)])
+
+    assert _labels(trace(64))[0] == "unshuffled_sorted_data"
+    assert "unshuffled_sorted_data" not in _labels(trace(4))  # batches of 4 often hold one class by chance

@@ -55,6 +55,34 @@ KNOWN_MISSES = {
     "i_game_ratings_factorization": "factor embeddings at std 1e-5 sit on a saddle: the loss is flat from the "
                                     "first step (plateau needs a fall first) and a simple model on the ids cannot "
                                     "fit user-item interactions, so no floor shows the shortfall",
+    "m_customer_churn_embed_mlp": "validation scaled by the training spread but never centred: its inputs sit 1.7 "
+                                  "training stds off, which a domain classifier tells apart at AUC 1.0, so the "
+                                  "rules name the shift (train_val_drift) rather than its cause",
+    "o_stripes_sgd_momentum": "constant SGD lr with momentum: the author named the flat loss (plateau); the rules see "
+                              "99% of a ReLU's units dead for every input (dying_relu, whose fix includes a lower lr)",
+    "r_synthetic3class_adam_mlp": "constant Adam lr 0.05: the author named the validation swings (oscillation); the "
+                                  "rules see what the large steps did first, 94% of the second ReLU layer dead for "
+                                  "every input (dying_relu, whose fix includes the lower lr)",
+    "s_quantile_interval_regressor": "an lr too high for a pinball loss: the author named the stalled loss (plateau); "
+                                     "the rules see 94% of a ReLU layer dead for every input (dying_relu)",
+    "s_tumour_tanh_classifier": "an N(0, 1.5) init saturates 66% of the second tanh layer, but the script validates "
+                                "through predict_proba without a loss, so only the training fit (accuracy 0.997) is "
+                                "seen, where saturation costs nothing visible",
+    "s_friedman_deep_regressor": "a uniform(-0.5, 0.5) init on 8 ReLU layers grows activations layer by layer; Adam "
+                                 "keeps the steps sane, the first loss is 48x the standardised targets' variance "
+                                 "(the gate is 1000x) and gradients do not grow towards the input, so nothing fires",
+    "t_digits_cnn_inpaint_pretrain": "labels shuffled apart from the images they belong to: simple models reach "
+                                     "balanced accuracy 0.149 on 600 training rows, just above chance (0.1) plus its "
+                                     "margin (0.145), so labels_no_signal does not fire",
+    "u_char_lm_tied_embedding": "2 epochs of a character LM: the loss falls 7% between the last two fifths of the run "
+                                "(steep needs 20%), and token inputs with per-token targets leave no simple model to "
+                                "compare with",
+    "u_gcn_community_nodes": "full-graph node classification: the leaking column is a node feature, but the loss "
+                             "scores a mask of the nodes, so inputs and targets never pair row by row for the leak "
+                             "check",
+    "u_graph_family_gcn": "control: the validation loss climbs from 0.003 to 0.013 (4x its best, a quarter of the "
+                          "way back to its start) while accuracy holds at 0.993, and the rules call the rise "
+                          "overfitting",
 }
 FAST_SCRIPTS = {"healthy_digits", "healthy_tabular_bn", "no_zero_grad", "accumulate_never_steps",
                 "steplr_per_batch", "summed_ce_big_batch", "relu_output_regression"}

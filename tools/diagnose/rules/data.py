@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import statistics
 
 from ml_expert.tools.diagnose.measures import (
     fmt,
@@ -20,6 +21,7 @@ OVERLAP_SHARE = 0.05  # deepchecks fails above 5% of evaluation rows also in tra
 INPUT_SCALE = 10.0  # typical |x| beyond this: far outside [-1, 1]
 FEATURE_SCALE_RATIO = 1000.0
 SORTED_MAJORITY = 0.9
+MIN_SORTED_BATCH = 8  # smaller shuffled batches often hold one class by chance
 IMBALANCE_RATIO = 3.0
 HIDDEN_GAP = 0.1  # accuracy minus balanced accuracy
 ONE_SIDED_SPREAD = math.log(1.5)  # spread ratio a one-sided transform leaves at least
@@ -108,18 +110,20 @@ def _score_name(trace: Trace) -> str:
 def unshuffled_sorted_data(trace: Trace) -> Diagnosis | None:
     shares = [s.batch_majority_fraction for s in trace.samples if s.batch_majority_fraction is not None]
     counts = trace.data.class_counts
-    if len(shares) < 5:
+    batch = trace.wiring.loss_batch
+    if len(shares) < 5 or (batch is not None and batch < MIN_SORTED_BATCH):
         return None
-    mean_share = sum(shares) / len(shares)
+    # The median: in sorted data the few batches that straddle two classes' boundary are mixed.
+    share = statistics.median(shares)
     overall = max(counts.values()) / max(sum(counts.values()), 1) if counts else None
-    if mean_share < SORTED_MAJORITY or (overall is not None and overall > 0.7):
+    if share < SORTED_MAJORITY or (overall is not None and overall > 0.7):
         return None
     return Diagnosis(
         label="unshuffled_sorted_data", confidence=0.9, severity="major",
-        message=f"Batches hold one class at a time (the most common label fills {mean_share:.0%} of a batch on "
-                "average): the data is sorted by label and not shuffled, so each stretch of steps pulls the model "
+        message=f"Batches hold one class at a time (the most common label fills {share:.0%} of the median "
+                "batch): the data is sorted by label and not shuffled, so each stretch of steps pulls the model "
                 "towards one class.",
-        evidence={"mean_batch_majority_share": fmt(mean_share), "overall_majority_share": fmt(overall),
+        evidence={"median_batch_majority_share": fmt(share), "overall_majority_share": fmt(overall),
                   "batches_checked": len(shares)},
         where=_where(trace, "loss", "training.shuffle"),
         fix="Shuffle the training rows every epoch (DataLoader(shuffle=True), or a new permutation per epoch).",
