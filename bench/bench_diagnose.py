@@ -178,17 +178,20 @@ def probe_overhead(repeats: int = 11, steps: int = 400) -> None:
           f"speed with probes {ratio:.3f}x the plain loop")
 
     X, y = _digits_tensors()
-    for width in (256, 1024):
-        def with_script_probes(width=width) -> None:
-            probe = ScriptProbe(Path(__file__), steps + 1)  # a budget the loop never reaches: no stop
+    # A short loop pays the first pass's row hashing and the dense early samples over few steps; the
+    # longer one is the length of a typical small script.
+    for width, loop_steps in ((256, steps), (256, 5 * steps), (1024, steps)):
+        def with_script_probes(width=width, loop_steps=loop_steps) -> None:
+            probe = ScriptProbe(Path(__file__), loop_steps + 1)  # a budget the loop never reaches: no stop
             probe.install()
             try:
-                plain_loop(X, y, steps, width)
+                plain_loop(X, y, loop_steps, width)
             finally:
                 probe.uninstall()  # building the trace afterwards is analysis, not loop overhead
 
-        plain, probed, ratio = _ratio(lambda width=width: plain_loop(X, y, steps, width), with_script_probes, repeats)
-        print(f"script mode ({steps} steps, MLP {width}x2 loop, global hooks): plain {plain:.3f} s, probed "
+        plain, probed, ratio = _ratio(lambda width=width, loop_steps=loop_steps: plain_loop(X, y, loop_steps, width),
+                                      with_script_probes, repeats)
+        print(f"script mode ({loop_steps} steps, MLP {width}x2 loop, global hooks): plain {plain:.3f} s, probed "
               f"{probed:.3f} s, speed with probes {ratio:.3f}x the plain loop")
 
 

@@ -543,8 +543,8 @@ def test_an_autoencoder_is_not_compared_with_a_model_fitted_to_one_pixel():
 def test_a_shift_that_two_features_carry_is_found_as_drift():
     g = torch.Generator().manual_seed(4)
     X, X_val = torch.randn(1024, 10, generator=g), torch.randn(512, 10, generator=g)
-    X_val[:, :2] += 2.0  # a later batch: two sensors read high, the other eight do not move
-    y, y_val = (X[:, 2:6].sum(1) > 0).long(), (X_val[:, 2:6].sum(1) > 0).long()
+    y, y_val = (X[:, :6].sum(1) > 0).long(), (X_val[:, :6].sum(1) > 0).long()
+    X_val[:, :2] += 2.0  # a later batch: two sensors read high, the other eight do not move, the truth neither
 
     def loop():
         model = nn.Sequential(nn.Linear(10, 32), nn.ReLU(), nn.Linear(32, 2))
@@ -729,3 +729,84 @@ def test_windows_of_a_repetitive_text_in_both_splits_are_no_overlap():
     trace = probed(loop)
     assert trace.data.n_val and trace.data.val_in_train_fraction is None
     assert "train_val_overlap" not in [d.label for d in diagnose(trace)]
+
+
+def test_inputs_a_model_standardises_itself_are_judged_where_they_reach_the_first_layer():
+    X = torch.randn(256, 8, generator=torch.Generator().manual_seed(5)) * torch.logspace(0, 3, 8) + 500
+    y = (X[:, 0] > 500).long()
+
+    def loop(first: nn.Module):
+        def run():
+            model = nn.Sequential(first, nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 2))
+            opt = torch.optim.SGD(model.parameters(), lr=0.05)
+            for _ in range(6):
+                for i in range(0, 256, 32):
+                    opt.zero_grad()
+                    F.cross_entropy(model(X[i:i + 32]), y[i:i + 32]).backward()
+                    opt.step()
+        return run
+
+    inside = probed(loop(nn.BatchNorm1d(8)))  # raw features in, standardised ones into the first Linear
+    assert inside.data.train_inputs.p90_abs > 100 and inside.data.first_layer_inputs.p90_abs < 3
+    assert "unnormalized_inputs" not in [d.label for d in diagnose(inside)]
+    raw = probed(loop(nn.Identity()))
+    assert raw.data.first_layer_inputs.p90_abs > 100 and diagnose(raw)[0].label == "unnormalized_inputs"
+
+
+def test_a_temperature_fitted_after_training_is_not_a_training_step():
+    X, y = _data()
+
+    def loop():
+        model = nn.Sequential(nn.Linear(8, 32), nn.ReLU(), nn.Linear(32, 3))
+        opt = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+        for _ in range(5):
+            for i in range(0, len(X), 32):
+                opt.zero_grad()
+                F.cross_entropy(model(X[i:i + 32]), y[i:i + 32]).backward()
+                opt.step()
+        with torch.no_grad():
+            logits = model(X)
+        log_t = torch.zeros(1, requires_grad=True)
+        calibrate = torch.optim.LBFGS([log_t], lr=0.1, max_iter=50)
+
+        def closure():
+            calibrate.zero_grad()
+            loss = F.cross_entropy(logits / log_t.exp(), y)
+            loss.backward()
+            return loss
+
+        calibrate.step(closure)
+
+    trace = probed(loop)
+    assert len(trace.steps) == 40 and trace.optimizer == "sgd" and set(trace.lrs) == {0.1}
+    assert trace.config["momentum"] == 0.9
+
+
+def test_dropout_sampled_beside_an_eval_mode_pass_is_not_validation_in_train_mode():
+    X, y = _data()
+
+    def loop(mc_samples: bool):
+        def run():
+            model = nn.Sequential(nn.Linear(8, 32), nn.ReLU(), nn.Dropout(0.3), nn.Linear(32, 3))
+            opt = torch.optim.SGD(model.parameters(), lr=0.1)
+            for _ in range(5):
+                model.train()
+                for i in range(0, len(X), 32):
+                    opt.zero_grad()
+                    F.cross_entropy(model(X[i:i + 32]), y[i:i + 32]).backward()
+                    opt.step()
+                with torch.no_grad():
+                    if mc_samples:
+                        model.eval()
+                        F.cross_entropy(model(X[:64] + 0.01), y[:64])
+                        model.train()  # MC dropout: sampled on purpose, beside the eval-mode pass
+                    for _ in range(5):
+                        F.cross_entropy(model(X[:64] + 0.01), y[:64])
+        return run
+
+    sampled = probed(loop(True))
+    assert sampled.wiring.nograd_forwards_in_train == 0
+    assert "train_mode_in_validation" not in [d.label for d in diagnose(sampled)]
+    never_eval = probed(loop(False))
+    assert never_eval.wiring.nograd_forwards_in_train == 25
+    assert diagnose(never_eval)[0].label == "train_mode_in_validation"

@@ -381,3 +381,15 @@ def test_sorted_batches_are_named_though_a_few_straddle_two_classes():
 
     assert _labels(trace(64))[0] == "unshuffled_sorted_data"
     assert "unshuffled_sorted_data" not in _labels(trace(4))  # batches of 4 often hold one class by chance
+
+
+def test_a_shift_the_model_carries_over_is_no_drift():
+    shifted = DataFacts(drift_status="fail", drift_auc=0.9, val_shift_sd=0.6)
+
+    def trace(val_metric: float) -> Trace:
+        rows = [EpochRow(epoch=i + 1, train_loss=loss, val_loss=loss * 1.1, train_metric=0.95, val_metric=val_metric)
+                for i, loss in enumerate(_falling(12, 1.0, 0.2))]
+        return _trace(num_classes=3, losses=_falling(), epochs=rows, data=shifted)
+
+    assert "train_val_drift" not in _labels(trace(0.93))  # a later window of a series, forecast as well
+    assert _labels(trace(0.6))[0] == "train_val_drift"

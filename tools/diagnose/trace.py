@@ -84,6 +84,7 @@ class DataFacts(_TraceModel):
     class_counts: dict[str, int] | None = None  # training rows per class
     train_inputs: InputStats | None = None
     val_inputs: InputStats | None = None
+    first_layer_inputs: InputStats | None = None  # what the first weight layer receives (sampled training steps)
     val_shift_sd: float | None = None  # median |mean_val - mean_train| / std_train over features
     val_std_log_ratio: float | None = None  # median |log(std_val / std_train)| over features
     val_in_train_fraction: float | None = None  # validation rows also used for training

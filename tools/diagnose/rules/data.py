@@ -13,6 +13,7 @@ from ml_expert.tools.diagnose.measures import (
     lr_symptoms,
 )
 from ml_expert.tools.diagnose.registry import rule
+from ml_expert.tools.diagnose.rules.curves import GAP, R2_GAP
 from ml_expert.tools.diagnose.schema import Diagnosis
 from ml_expert.tools.diagnose.trace import InputStats, Trace
 
@@ -165,7 +166,8 @@ def preprocessing_mismatch(trace: Trace) -> Diagnosis | None:
 
 @rule("unnormalized_inputs", priority=25)
 def unnormalized_inputs(trace: Trace) -> Diagnosis | None:
-    stats = trace.data.train_inputs
+    # What the first weight layer receives, when seen: a model may standardise its own input.
+    stats = trace.data.first_layer_inputs or trace.data.train_inputs
     if stats is None or stats.p90_abs is None:
         return None
     large = stats.p90_abs > INPUT_SCALE
@@ -189,8 +191,10 @@ def unnormalized_inputs(trace: Trace) -> Diagnosis | None:
 @rule("train_val_drift", priority=26)
 def train_val_drift(trace: Trace) -> Diagnosis | None:
     """Validation inputs differ from training inputs: the audit's domain classifier fails them, or their
-    median feature shift is half a training std or more. Training rows augmented each time they are drawn
-    (``DataFacts.train_rows_fresh``) differ from clean validation rows by design."""
+    median feature shift is half a training std or more, and the shift costs: validation scores at least the
+    overfitting gap (GAP, R2_GAP) below training, when both are known. Training rows augmented each time they
+    are drawn (``DataFacts.train_rows_fresh``) differ from clean validation rows by design; a later window of
+    a series (a forecaster's split by time) differs too, and a model that carries over to it is healthy."""
     d = trace.data
     if d.train_rows_fresh:
         return None
@@ -201,6 +205,9 @@ def train_val_drift(trace: Trace) -> Diagnosis | None:
     else:
         return None
     train_metric, val_metric = last_epoch_metrics(trace)
+    if train_metric is not None and val_metric is not None and math.isfinite(train_metric - val_metric) \
+            and train_metric - val_metric < (R2_GAP if trace.metric_name == "r2" else GAP):
+        return None
     return Diagnosis(
         label="train_val_drift", confidence=confidence, severity="major",
         message="Validation inputs come from a different distribution than training inputs"

@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import sys
 import time
+import weakref
 from collections import Counter, deque
 from pathlib import Path
 
@@ -53,6 +54,9 @@ RECENT_TRAIN_BATCHES = 32  # the latest scored training batches' class predictio
 TRAINING_CHUNKS = 6  # a script without validation passes gets its training curve in this many rows
 LEAF_SEARCH_NODES = 5000  # autograd nodes walked from a loss to find the leaves it depends on
 MIN_OBJECTIVE_STEPS = 20  # steps a new loss must train for to count as the script's final objective
+FIRST_LAYER_ROWS = 512  # rows of the first weight layer's input kept, from sampled steps
+# The layers whose input is "the input": a normalisation inside the model (a layer, buffers) comes before them.
+FIRST_LAYER_TYPES = (nn.Linear, nn.modules.conv._ConvNd, nn.RNNBase, nn.MultiheadAttention, nn.Embedding)
 VAL_ROWS_KEPT = 20_000  # validation targets and predictions kept for the metric and the proof
 
 
@@ -117,6 +121,12 @@ class ScriptProbe:
         self.steps: list[int] = []
         self.losses: list[float] = []
         self.lrs: list[float] = []
+        # Keyed by the optimizer itself, weakly: a sweep builds and drops optimizers, and ids are reused.
+        self.optimizer_sites: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # -> where it was built
+        self.trains_model: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # -> it trains a model
+        self.first_layer_rows: list[np.ndarray] = []  # inputs of the first weight layer to run, sampled steps
+        self.first_layer_done = False  # this forward's first weight layer has run
+        self.pass_modes = Counter()  # no-grad forwards since the last step, by mode ("train" / "eval")
         self.step_kinds: set[str] = set()  # kinds of the training losses since the last step
         self.objective_ids: dict[frozenset, int] = {}  # each set of loss kinds a step trained on, numbered
         self.step_objective: list[int] = []  # per step, the number of the loss kinds it trained on
@@ -290,8 +300,8 @@ class ScriptProbe:
                 self.counts["train_row_eval_forwards"] += 1
                 if len(self.train_eval_hashes) < HASHED_ROWS and (keys := self._row_keys(first, inputs)) is not None:
                     self.train_eval_hashes.update(keys.tolist())
-            elif self.mode_layers_of[key] and self._training_mode(module):
-                self.counts["nograd_forwards_in_train"] += 1
+            elif self.mode_layers_of[key]:
+                self.pass_modes["train" if self._training_mode(module) else "eval"] += 1
         wants_rows = not self.rows_done[grad] or (grad and self.rows_kept["pairs"] < ROWS_KEPT)
         if readable and wants_rows and not (not grad and self.nograd_on_train):
             self._keep_rows(first, inputs, grad)
@@ -309,6 +319,7 @@ class ScriptProbe:
             self.counts["bn_batch_of_one"] += 1
             self._remember("batch_of_one")
         self.last_root_input = first
+        self.first_layer_done = False
         self.rows_are_ids = first is not None and not first.is_floating_point()
 
     def _remember_forward_def(self, module: nn.Module) -> None:
@@ -399,6 +410,7 @@ class ScriptProbe:
         self._handles.append(self.model.register_forward_pre_hook(self._model_input, with_kwargs=True))
         self._handles.append(self.model.register_forward_hook(self._model_output))
         self.activation_modules = [(m, kind) for m in self.model.modules() if (kind := probes.activation_kind(m))]
+        self.weight_modules = [m for m in self.model.modules() if isinstance(m, FIRST_LAYER_TYPES)]
 
     @_guarded
     def _model_output(self, module, args, output) -> None:
@@ -409,6 +421,20 @@ class ScriptProbe:
         for module, kind in self.activation_modules:
             self._activation_hooks.append(module.register_forward_hook(
                 lambda m, args, output, kind=kind: self._record_activation(m, kind, output)))
+        if sum(len(rows) for rows in self.first_layer_rows) < FIRST_LAYER_ROWS:
+            self._activation_hooks += [m.register_forward_pre_hook(self._first_layer_input) for m in self.weight_modules]
+
+    @_guarded
+    def _first_layer_input(self, module, args) -> None:
+        """Keep what the first weight layer of a training forward receives: a model that standardises its own
+        input (a normalisation layer, buffers fitted on the training rows) hands it scaled rows."""
+        if self.first_layer_done or not torch.is_grad_enabled():
+            return
+        self.first_layer_done = True
+        inputs = args[0] if args else None
+        if isinstance(inputs, torch.Tensor) and inputs.is_floating_point() and inputs.dim() >= 2 and len(inputs):
+            if (rows := self._rows(inputs)) is not None:
+                self.first_layer_rows.append(rows)
 
     def _unhook_activations(self) -> None:
         for handle in self._activation_hooks:
@@ -660,7 +686,9 @@ class ScriptProbe:
         def init(optimizer, *args, **kwargs):
             original(optimizer, *args, **kwargs)
             probe._apply_overrides(optimizer)
-            probe._remember_settings(optimizer, probe.where(sys._getframe(1)))
+            probe.optimizer_sites[optimizer] = where = probe.where(sys._getframe(1))
+            if not probe.steps:  # once training has begun, an optimizer's settings count from its first step
+                probe._remember_settings(optimizer, where)
 
         return init
 
@@ -719,14 +747,28 @@ class ScriptProbe:
 
         return step
 
+    def _trains_model(self, optimizer) -> bool:
+        """The optimizer trains a model: it holds module parameters (the model's, or a second model's such as a
+        distilled student), or the model is plain tensors. One that holds only plain tensors beside a model of
+        modules (a temperature fitted on saved logits after training) does not: its steps stay out of the trace."""
+        if optimizer not in self.trains_model:
+            held = [p for group in optimizer.param_groups for p in group["params"]]
+            self.trains_model[optimizer] = self.model is None or any(isinstance(p, nn.Parameter) for p in held)
+            if self.trains_model[optimizer] and self.steps:
+                self._remember_settings(optimizer, self.optimizer_sites.get(optimizer))
+        return self.trains_model[optimizer]
+
     @_guarded
     def _pre_step(self, optimizer, args, kwargs):
-        self._remember("step")
-        self.close_validation_window()
         if optimizer not in self.optimizers:
             self.optimizers.append(optimizer)
         if self.model is None and not self.groups:
             self._find_model()
+        if not self._trains_model(optimizer):
+            self.step_kinds = set()
+            return
+        self._remember("step")
+        self.close_validation_window()
         self._unhook_activations()
         self.steps.append(self.step)
         # No backward yet: a closure (L-BFGS) runs it inside step(), and _post_step records its loss.
@@ -748,6 +790,8 @@ class ScriptProbe:
 
     @_guarded
     def _post_step(self, optimizer, args, kwargs):
+        if not self.trains_model.get(optimizer, True):
+            return
         if self.loss_pending and self.last_backward_loss is not None:
             self.losses[-1] = self.last_backward_loss
         if self.before:
@@ -824,7 +868,12 @@ class ScriptProbe:
 
         A pass over training rows is the train metric when a real validation pass runs beside it;
         when it is the only no-grad pass, validation is the training set and it stands as validation.
+        No-grad forwards in train mode count as validation in the wrong mode only when no forward between the
+        same two steps ran in eval mode: beside an eval-mode pass they are deliberate sampling (MC dropout).
         """
+        if not self.pass_modes["eval"]:
+            self.counts["nograd_forwards_in_train"] += self.pass_modes["train"]
+        self.pass_modes.clear()
         val, extra = self.window_val, self.window_train_eval
         other_rows = self.counts["nograd_forwards"] > self.counts["train_row_eval_forwards"]
         if not val["loss"] and extra["loss"] and not other_rows:

@@ -149,6 +149,9 @@ def _data(probe: ScriptProbe, trace: Trace) -> DataFacts:
     facts = DataFacts(n_train=len(probe.train_hashes) or None, n_val=len(probe.val_hashes) or None,
                       train_inputs=probes.input_stats(train) if len(train) else None,
                       val_inputs=probes.input_stats(val) if len(val) else None)
+    first_layer = _rows(probe.first_layer_rows)
+    if len(first_layer):
+        facts.first_layer_inputs = probes.input_stats(first_layer)
     # Rows of ids are keys (a user and an item) or token sequences, not whole examples: the same key in both
     # splits is no leak, so only float rows are judged for overlap, and only when they are the examples scored.
     if probe.val_hashes and probe.train_hashes and not probe.rows_are_ids and probe.rows_are_examples():
