@@ -1,0 +1,95 @@
+"""Two-moons classifier: compile()/fit() helpers with gradient accumulation over micro-batches."""
+import numpy as np
+import torch
+import torch.nn as nn
+from sklearn.datasets import make_moons
+
+SEED = 13
+torch.manual_seed(SEED)
+torch.set_num_threads(1)
+np.random.seed(SEED)
+
+X, y = make_moons(n_samples=1200, noise=0.2, random_state=SEED)
+X, y = X.astype(np.float32), y.astype(np.int64)
+order = np.random.permutation(len(X))
+X, y = X[order], y[order]
+cut = int(0.75 * len(X))
+X_train, X_val, y_train, y_val = X[:cut], X[cut:], y[:cut], y[cut:]
+mean, std = X_train.mean(axis=0), X_train.std(axis=0)
+X_train, X_val = (X_train - mean) / std, (X_val - mean) / std
+
+
+def make_loader(x, t, batch_size, shuffle):
+    ds = torch.utils.data.TensorDataset(torch.from_numpy(x), torch.from_numpy(t))
+    return torch.utils.data.DataLoader(ds, batch_size=batch_size, shuffle=shuffle)
+
+
+train_loader = make_loader(X_train, y_train, 16, True)
+val_loader = make_loader(X_val, y_val, 64, False)
+
+model = nn.Sequential(nn.Linear(2, 64), nn.ReLU(), nn.Dropout(0.1), nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 2))
+
+
+class Compiled:
+    def __init__(self, model, optimizer="sgd", loss="categorical_crossentropy", lr=0.05, momentum=0.9):
+        self.model = model
+        if optimizer == "sgd":
+            self.optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum)
+        else:
+            self.optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+        self.loss = nn.CrossEntropyLoss()
+
+
+def evaluate(compiled, loader):
+    compiled.model.eval()
+    loss_sum, hits, total = 0.0, 0, 0
+    with torch.no_grad():
+        for xb, yb in loader:
+            logits = compiled.model(xb)
+            loss_sum += compiled.loss(logits, yb).item() * len(yb)
+            hits += (logits.argmax(-1) == yb).sum().item()
+            total += len(yb)
+    return loss_sum / total, hits / total
+
+
+ACCUM = 4
+
+
+def fit(compiled, train_loader, val_loader, epochs, callbacks=()):
+    history = {"loss": [], "acc": [], "val_loss": [], "val_acc": []}
+    opt = compiled.optimizer
+    for epoch in range(1, epochs + 1):
+        compiled.model.train()
+        loss_sum, hits, total = 0.0, 0, 0
+        opt.zero_grad()
+        n_batches = len(train_loader)
+        for i, (xb, yb) in enumerate(train_loader):
+            logits = compiled.model(xb)
+            loss = compiled.loss(logits, yb)
+            (loss / ACCUM).backward()
+            if (i + 1) % ACCUM == 0 or (i + 1) == n_batches:
+                opt.step()
+                opt.zero_grad()
+            loss_sum += loss.item() * len(yb)
+            hits += (logits.argmax(-1) == yb).sum().item()
+            total += len(yb)
+        val_loss, val_acc = evaluate(compiled, val_loader)
+        for key, val in zip(history, (loss_sum / total, hits / total, val_loss, val_acc)):
+            history[key].append(val)
+        for cb in callbacks:
+            cb(epoch, history)
+    return history
+
+
+def log_every(n):
+    def cb(epoch, history):
+        if epoch % n == 0:
+            print(f"[{epoch:02d}] loss={history['loss'][-1]:.4f} acc={history['acc'][-1]:.3f} "
+                  f"val_loss={history['val_loss'][-1]:.4f} val_acc={history['val_acc'][-1]:.3f}")
+    return cb
+
+
+compiled = Compiled(model, optimizer="adam", lr=3e-3)
+history = fit(compiled, train_loader, val_loader, epochs=30, callbacks=[log_every(5)])
+loss, acc = evaluate(compiled, val_loader)
+print(f"evaluate -> val_loss {loss:.4f}  val_accuracy {acc:.3f}")
