@@ -16,7 +16,7 @@ from torch import nn
 
 from ml_expert.tools.diagnose.measures import restored_epoch
 from ml_expert.tools.diagnose.registry import diagnose
-from ml_expert.tools.diagnose.script.loss_checks import output_range, summed
+from ml_expert.tools.diagnose.script.loss_checks import contrastive, output_range, summed
 from ml_expert.tools.diagnose.script.probe import BudgetReached, ScriptProbe
 from ml_expert.tools.diagnose.script.trace import build_trace
 
@@ -810,3 +810,31 @@ def test_dropout_sampled_beside_an_eval_mode_pass_is_not_validation_in_train_mod
     never_eval = probed(loop(False))
     assert never_eval.wiring.nograd_forwards_in_train == 25
     assert diagnose(never_eval)[0].label == "train_mode_in_validation"
+
+
+def test_a_contrastive_pretraining_is_an_objective_apart_from_the_probe_trained_after_it():
+    X, y = _data()
+
+    def loop():
+        encoder = nn.Sequential(nn.Linear(8, 32), nn.ReLU(), nn.Linear(32, 16))
+        opt = torch.optim.Adam(encoder.parameters(), lr=0.01)
+        for _ in range(30):  # InfoNCE: two noisy views, each row's positive is its own other view
+            a = F.normalize(encoder(X[:64] + 0.1 * torch.randn(64, 8)), dim=1)
+            b = F.normalize(encoder(X[:64] + 0.1 * torch.randn(64, 8)), dim=1)
+            opt.zero_grad()
+            F.cross_entropy(a @ b.T / 0.1, torch.arange(64)).backward()
+            opt.step()
+        probe = nn.Linear(16, 3)
+        opt = torch.optim.Adam(probe.parameters(), lr=0.05)
+        for _ in range(30):
+            with torch.no_grad():
+                features = encoder(X)
+            opt.zero_grad()
+            F.cross_entropy(probe(features), y).backward()
+            opt.step()
+
+    trace = probed(loop)
+    assert len(trace.losses) == 30 and trace.num_classes == 3 and trace.losses[0] < 2  # the probe's, near ln 3
+    assert "bad_init_loss" not in [d.label for d in diagnose(trace)]
+    assert contrastive(torch.randn(4, 4), torch.tensor([2, 3, 0, 1]))
+    assert not contrastive(torch.randn(4, 4), torch.tensor([0, 0, 1, 2]))  # a 4-class batch of 4 rows

@@ -112,9 +112,6 @@ KNOWN_MISSES = {
                                   "joined the tuning half right after its one scoring)",
     "de_digits_simclr_linear_probe": "control: the probe's frozen features and the pretraining views are read as "
                                      "drift (not studied: batch 8 joined the tuning half right after its one scoring)",
-    "de_wine_scarf_knn_eval": "control: an InfoNCE cross-entropy's classes are positions in the batch, so its first "
-                              "loss is judged against ln C of the wrong C (bad_init_loss)",
-    "de_wine_onecycle_infonce_knn": "control: as de_wine_scarf_knn_eval, InfoNCE judged as a classification loss",
     "de_digits_ntxent_mlp_probe": "a 2-d embedding bottleneck: the probe underfits, but no floor is compared on the "
                                   "probe's rows (not studied: batch 8 joined the tuning half right after its one "
                                   "scoring)",
@@ -124,8 +121,9 @@ KNOWN_MISSES = {
     "de_siamese_deep_tower_verification": "a 10-layer sigmoid tower shared by both branches of a siamese model: "
                                           "nothing fires (not studied: batch 8 joined the tuning half right after its"
                                           " one scoring)",
-    "de_wine_corruption_pretrain_head": "the head is replaced after its optimizer was built; the contrastive loss's "
-                                        "first value is read as bad_init_loss first",
+    "de_wine_corruption_pretrain_head": "the head is replaced after its optimizer was built, and nothing fires "
+                                        "(not studied: batch 8 joined the tuning half right after its one "
+                                        "scoring)",
     "de_cancer_embedding_sgd_probe": "SGD lr 100 on a probe: the author named the swings (oscillation), the rules the"
                                      " large steps (lr_too_high)",
     "ep_tabular_tokenizer_regression": "3 epochs while the loss halves each epoch: stopped_too_early does not fire "

@@ -466,6 +466,8 @@ class ScriptProbe:
         # are an evaluation, even with grad mode back on.
         grad = torch.is_grad_enabled() and input.requires_grad
         batch = len(target) if target.dim() else 1
+        if kind == "cross_entropy" and loss_checks.contrastive(input, target):
+            kind = "contrastive"  # an objective of its own: a probe trained after it is judged apart
         classes = kind in CLASS_LOSSES and target.dtype == torch.long and input.dim() == 2
         if grad:
             self.loss_since_step = True
