@@ -15,15 +15,6 @@ LOSS_KINDS = {"cross_entropy": "cross_entropy", "nll_loss": "nll", "mse_loss": "
 LOGITS_LOSSES = ("binary_cross_entropy_with_logits",)
 REGRESSION_LOSSES = ("mse", "l1", "smooth_l1", "huber")
 CLASS_LOSSES = ("cross_entropy", "nll")
-
-
-def contrastive(input: torch.Tensor, target: torch.Tensor) -> bool:
-    """A cross-entropy over a batch's similarities (InfoNCE, NT-Xent): square logits whose targets are the
-    positions of the batch, each once. Its "classes" are rows of the batch, not labels."""
-    rows = len(target) if target.dim() == 1 else -1
-    if input.dim() != 2 or input.shape != (rows, rows) or target.dtype != torch.long:
-        return False
-    return bool(torch.equal(target.sort().values, torch.arange(rows, device=target.device)))
 MAX_INTEGER_CLASSES = 20
 UNREACHABLE_SHARE = 0.2  # a fifth of the targets outside what the output can produce
 # The op that produced the predictions, and the range it bounds them to; reshapes and casts in between
@@ -37,6 +28,15 @@ SHAPE_ONLY_OPS = {"View", "UnsafeView", "ReshapeAlias", "Squeeze", "Unsqueeze", 
 GRAPH_HOPS = 8  # ops walked back from the predictions to find the output activation
 GRAPH_NODES = 60  # autograd nodes walked from a hand-written loss towards the model's output
 SAVED = ("_saved_self", "_saved_other", "_saved_result")
+
+
+def contrastive(input: torch.Tensor, target: torch.Tensor) -> bool:
+    """A cross-entropy over a batch's similarities (InfoNCE, NT-Xent): square logits whose targets are the
+    positions of the batch, each once. Its "classes" are rows of the batch, not labels."""
+    rows = len(target) if target.dim() == 1 else -1
+    if input.dim() != 2 or input.shape != (rows, rows) or target.dtype != torch.long:
+        return False
+    return bool(torch.equal(target.sort().values, torch.arange(rows, device=target.device)))
 
 
 def normalised_over_batch(values: torch.Tensor, log: bool) -> bool:

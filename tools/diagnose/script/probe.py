@@ -143,7 +143,6 @@ class ScriptProbe:
         self.val_rows: list[np.ndarray] = []
         self.pairs_x: list[np.ndarray] = []
         self.pairs_y: list[np.ndarray] = []
-        self.pairs_are_tokens = False  # the model's first input holds integer ids (an embedding's input)
         self.rows_are_ids = False  # the model's first input holds ids (keys, tokens), not whole examples
         self.loss_kinds = Counter()
         self.probability_calls = 0
@@ -341,14 +340,19 @@ class ScriptProbe:
         scores a mask of its nodes is not: every pass sees the same rows, whatever split it scores."""
         return self.counts["loss_rows_differ"] * 2 <= self.counts["grad_losses"]
 
-    def _row_keys(self, first: torch.Tensor, inputs: tuple, rows: int | None = None) -> np.ndarray | None:
+    def _row_keys(self, first: torch.Tensor, inputs: tuple, limit: int | None = None,
+                  first_rows: np.ndarray | None = None) -> np.ndarray | None:
         """A hash per example over every input tensor with one row per example (a graph's adjacency alone
-        repeats across graphs of one shape; with its node features it is the example), of the first ``rows``."""
-        keys = None
-        for tensor in (first, *(t for t in inputs if t is not first)):
+        repeats across graphs of one shape; with its node features it is the example), of the first ``limit``
+        examples. ``first_rows``: the first tensor already flattened."""
+        keys = None if first_rows is None else probes.row_hashes(first_rows)
+        tensors = [t for t in inputs if t is not first]
+        if first_rows is None:
+            tensors.insert(0, first)
+        for tensor in tensors:
             if not isinstance(tensor, torch.Tensor) or not tensor.dim() or len(tensor) != len(first):
                 continue
-            flat = self._rows(tensor[:rows])
+            flat = self._rows(tensor[:limit])
             if flat is None:
                 return None
             hashes = probes.row_hashes(flat)
@@ -359,7 +363,7 @@ class ScriptProbe:
         """The no-grad batch holds training rows (a train-metric pass), judged on its first rows."""
         if not self.train_hashes:
             return False
-        keys = self._row_keys(first, inputs, ROWS_TESTED)
+        keys = self._row_keys(first, inputs, limit=ROWS_TESTED)
         if keys is None:
             return False
         return sum(h in self.train_hashes for h in keys.tolist()) >= TRAIN_ROWS_SHARE * len(keys)
@@ -376,13 +380,15 @@ class ScriptProbe:
         if not (hashing or keeping):
             self.rows_done[grad] = True  # from now on forwards skip the input entirely
             return
-        if hashing and (keys := self._row_keys(first, inputs)) is not None:
+        rows = self._rows(first)
+        if rows is None:
+            return
+        if hashing and (keys := self._row_keys(first, inputs, first_rows=rows)) is not None:
             keys, before = keys.tolist(), len(hashes)
             if any(key not in hashes for key in keys):  # a batch of rows all seen before: the data has cycled
                 hashes.update(keys)
             self.stale_batches[grad] += len(hashes) == before
-        rows = self._rows(first) if keeping else None
-        if rows is not None:
+        if keeping:
             kept.append(rows)
             self.rows_kept[grad] += len(rows)
 
@@ -577,7 +583,6 @@ class ScriptProbe:
             return
         self.rows_kept["pairs"] += batch
         self.pairs_x.append(rows)
-        self.pairs_are_tokens = not inputs.is_floating_point()
         self.pairs_y.append(target.detach().cpu().numpy().reshape(batch))
 
     # --- backward, zero_grad, modes, optimizers, schedulers -------------------------------------

@@ -167,7 +167,7 @@ def _data(probe: ScriptProbe, trace: Trace) -> DataFacts:
     elif probe.recent_train and trace.metric_name == "accuracy":
         y, p = (np.concatenate(part) for part in zip(*probe.recent_train, strict=True))
         facts.train_accuracy, facts.train_balanced_accuracy = _accuracies(y, p)
-    X = (_token_rows if probe.pairs_are_tokens else _rows)(probe.pairs_x)
+    X = (_token_rows if probe.rows_are_ids else _rows)(probe.pairs_x)
     y = np.concatenate(probe.pairs_y) if probe.pairs_y else np.zeros(0)
     if len(X) != len(y) or len(X) < 30 or trace.task is None or not np.isfinite(X).all():
         return facts
@@ -178,14 +178,14 @@ def _data(probe: ScriptProbe, trace: Trace) -> DataFacts:
         y = y.astype(np.int64)
         counts = np.bincount(y)
         facts.class_counts = {f"class_{k}": int(c) for k, c in enumerate(counts) if c}
-    if not probe.pairs_are_tokens:  # an id that predicts the label is a strong category, not a copy of it
+    if not probe.rows_are_ids:  # an id that predicts the label is a strong category, not a copy of it
         _leak_facts(facts, X, y, trace.task)
     last = trace.epochs[-1] if trace.epochs else None
     metric = last.val_metric if last and last.val_metric is not None else (last.train_metric if last else None)
     if metric is None or (not math.isnan(metric) and metric < SIGNAL_BELOW):
-        measured = signal_score(X, y, trace.task, tokens=probe.pairs_are_tokens)
+        measured = signal_score(X, y, trace.task, tokens=probe.rows_are_ids)
         if measured:
-            if not probe.pairs_are_tokens:  # simple models missing what ids interact to give prove nothing
+            if not probe.rows_are_ids:  # simple models missing what ids interact to give prove nothing
                 facts.signal_score, facts.chance_score = measured.score, measured.chance
             facts.simple_model_score, facts.signal_rows = measured.floor, measured.rows
     return facts
