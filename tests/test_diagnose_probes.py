@@ -479,6 +479,29 @@ def test_layers_kept_in_a_python_list_are_missing_from_the_optimizer():
     assert "(32, 8)" in top.evidence["first"] and "nn.ModuleList" in top.fix
 
 
+def test_a_head_trained_after_the_model_with_a_layer_its_optimizer_never_held_is_named():
+    X, y = _data()
+
+    def loop(replace_layer: bool):
+        def train(model, steps, replace=False):
+            opt = torch.optim.Adam(model.parameters(), lr=1e-2)
+            if replace:
+                model[-1] = nn.Linear(16, 3)  # after the optimizer took the old layer's parameters
+            for i in range(steps):
+                rows = slice(i * 32 % len(X), i * 32 % len(X) + 32)
+                opt.zero_grad()
+                F.cross_entropy(model(X[rows]), y[rows]).backward()
+                opt.step()
+
+        # The first model trains first, and the probe settles on it; the head's backwards come later.
+        train(nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 3)), 40)
+        train(nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 3)), 200, replace=replace_layer)
+
+    labels = [d.label for d in diagnose(probed(lambda: loop(True)))]
+    assert labels[:1] == ["params_missing_from_optimizer"]
+    assert "params_missing_from_optimizer" not in [d.label for d in diagnose(probed(lambda: loop(False)))]
+
+
 def test_one_param_group_s_learning_rate_is_named_not_the_shared_one():
     trace = probed(classifier_loop(steps=60, opt_kwargs={"momentum": 0.9}))
     assert "lr_too_high" not in [d.label for d in diagnose(trace)]

@@ -248,8 +248,17 @@ def test_a_near_perfect_train_metric_losing_one_row_in_a_few_batches_is_not_osci
     flips = [0.97, 1.0] * 8
     rows = [EpochRow(epoch=i + 1, train_loss=0.01, train_metric=m, train_metric_rows=32) for i, m in enumerate(flips)]
     assert "oscillation" not in _labels(_trace(epochs=rows, data=DataFacts(n_val=60)))
-    swinging = [r.model_copy(update={"train_metric": 0.9 if r.train_metric < 1 else 1.0}) for r in rows]
+    swinging = [r.model_copy(update={"train_metric": 0.8 if r.train_metric < 1 else 1.0}) for r in rows]
     assert "oscillation" in _labels(_trace(epochs=swinging, data=DataFacts(n_val=60)))
+
+
+def test_a_swing_is_judged_against_the_noise_of_a_difference_between_two_scores():
+    # 128 training rows scored per epoch at about 0.97: one score's standard error is 0.016, a step's 0.023.
+    def scored(low: float) -> list[EpochRow]:
+        return [EpochRow(epoch=i + 1, train_loss=0.05, train_metric=m, train_metric_rows=128)
+                for i, m in enumerate([0.99, low] * 8)]
+    assert "oscillation" not in _labels(_trace(epochs=scored(0.955), data=DataFacts(n_val=113)))
+    assert "oscillation" in _labels(_trace(epochs=scored(0.93), data=DataFacts(n_val=113)))
 
 
 def test_a_shifted_validation_population_under_the_same_transform_is_drift_not_a_preprocessing_mismatch():

@@ -121,9 +121,6 @@ KNOWN_MISSES = {
     "de_siamese_deep_tower_verification": "a 10-layer sigmoid tower shared by both branches of a siamese model: "
                                           "nothing fires (not studied: batch 8 joined the tuning half right after its"
                                           " one scoring)",
-    "de_wine_corruption_pretrain_head": "the head is replaced after its optimizer was built, and nothing fires "
-                                        "(not studied: batch 8 joined the tuning half right after its one "
-                                        "scoring)",
     "de_cancer_embedding_sgd_probe": "SGD lr 100 on a probe: the author named the swings (oscillation), the rules the"
                                      " large steps (lr_too_high)",
     "ep_tabular_tokenizer_regression": "3 epochs while the loss halves each epoch: stopped_too_early does not fire "

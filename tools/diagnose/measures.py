@@ -226,7 +226,7 @@ def metric_standard_error(trace: Trace, value: float, n: int | None = None) -> f
 
 def metric_swings(trace: Trace) -> tuple[str, int, float, np.ndarray] | None:
     """(series, swings, share of epochs, values) when the train (or else validation) metric swings up and down
-    by SWING (or twice the metric's standard error, if more) in SWING_SHARE of the epochs or more."""
+    by SWING (or twice the standard error of a step between two scores, if more) in SWING_SHARE of the epochs or more."""
     for name in ("train_metric", "val_metric"):
         series = np.asarray([v for r in trace.epochs if (v := getattr(r, name)) is not None], dtype=float)
         if len(series) >= MIN_EPOCHS_FOR_SWINGS:
@@ -237,10 +237,11 @@ def metric_swings(trace: Trace) -> tuple[str, int, float, np.ndarray] | None:
         return None
     steps = np.diff(series)
     # A swing must also exceed the metric's own sampling noise: a small validation set, or the few training
-    # batches script mode scores per epoch, wobble by themselves.
+    # batches script mode scores per epoch, wobble by themselves. A step is the difference of two such noisy
+    # scores, so its noise is sqrt(2) x one score's.
     scored = [r.train_metric_rows for r in trace.epochs if r.train_metric_rows] if name == "train_metric" else []
     rows = int(np.median(scored)) if scored else None
-    least = max(SWING, 2 * metric_standard_error(trace, float(np.median(series)), rows))
+    least = max(SWING, 2 * math.sqrt(2) * metric_standard_error(trace, float(np.median(series)), rows))
     swings = sum(1 for a, b in zip(steps[:-1], steps[1:], strict=True) if a * b < 0 and min(abs(a), abs(b)) >= least)
     share = swings / len(series)
     return (name, swings, share, series) if share >= SWING_SHARE else None

@@ -600,7 +600,8 @@ class ScriptProbe:
                     probe.unreadable += 1
                 probe._hand_written_loss(tensor)
             probe._count_stale()
-            if probe.counts["backward"] <= CHECKED_CALLS:
+            # Sampled steps too: a model or head built later (a probe on frozen features) trains later.
+            if probe.counts["backward"] <= CHECKED_CALLS or probe.sampling:
                 probe._collect_leaves(tensor)
             return original(tensor, *args, **kwargs)
 
