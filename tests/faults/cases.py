@@ -99,9 +99,6 @@ KNOWN_MISSES = {
                               " loss",
     "al_moons_tanh_sgd": "plain SGD lr 0.01 on tanh: the loss crawls rather than stops, and nothing fires (not "
                          "studied: batch 8 joined the tuning half right after its one scoring)",
-    "al_breast_cancer_weighted_cosine": "control: validation accuracy on 114 rows swings by more than the noise the "
-                                        "rules allow, read as oscillation (not studied: batch 8 joined the tuning "
-                                        "half right after its one scoring)",
     "ga_square_segmentation_sessions": "per-pixel accuracy (mostly background) differs little between train and "
                                        "validation, so the drift's cost (IoU 0.76 vs 0.59) is not seen and drift is "
                                        "not reported",
