@@ -35,13 +35,13 @@ from ml_expert.tools.job import JobContext  # noqa: E402
 from tests.faults.cases import CASES, FAULTS, Case  # noqa: E402
 
 
-def run_case(case: Case, budget_factor: int = 1, prove: bool = True) -> dict:
+def run_case(case: Case, budget_factor: int = 1, prove: bool = True, workspace: Path | None = None) -> dict:
     mode = dict(case.mode)
     if mode["kind"] in ("experiment", "script"):
         mode["prove_fix"] = prove
     if mode["kind"] == "script" and budget_factor != 1:
         mode["max_steps"] = min(ScriptMode.model_fields["max_steps"].default * budget_factor, 100_000)
-    job = JobContext.local(Path(tempfile.mkdtemp()), roots=[FAULTS], seed=0)
+    job = JobContext.local(workspace or Path(tempfile.mkdtemp()), roots=[FAULTS], seed=0)
     started = time.perf_counter()
     result = diagnose_training(DiagnoseTrainingSpec.model_validate({"mode": mode}), job)
     total = time.perf_counter() - started
@@ -49,7 +49,8 @@ def run_case(case: Case, budget_factor: int = 1, prove: bool = True) -> dict:
     correct = top == case.expect if case.expect else (not result.diagnoses and result.healthy is True)
     return {"case": case, "top": top, "correct": correct, "labels": [d.label for d in result.diagnoses],
             "diagnosis_s": result.metrics["seconds_to_diagnosis"], "total_s": total, "proof": result.proof,
-            "failures": result.rule_failures}
+            "failures": result.rule_failures,
+            "trace_path": next(a.path for a in result.artifacts if a.name == "trace.json")}
 
 
 def _score(rows: list[dict]) -> str:

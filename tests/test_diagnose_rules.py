@@ -168,6 +168,38 @@ def test_an_embedding_group_given_a_learning_rate_far_below_the_rest_is_a_bad_up
     assert "bad_update_ratio" not in [d.label for d in run(1.0)]  # embeddings drawn row by row are slow by nature
 
 
+def test_param_groups_far_apart_in_a_run_short_of_simple_models_are_the_cause_not_underfitting():
+    # The trunk's group got 1/100 of the embedding's learning rate: its steps are small but not still, and no
+    # single epoch is far below the floor, yet the last epochs and validation are short of it.
+    groups = [LayerGroup(name=n, kind="Linear", n_params=100, trainable=True, got_grad=True)
+              for n in ("trunk.0", "trunk.3", "cls")]
+    samples = [Sample(step=s, groups={n: GroupStep(grad_rms=0.01, grad_norm=0.1, update_ratio=r)
+                                      for n, r in {"trunk.0": 1.4e-4, "trunk.3": 1.2e-4, "cls": 1.2e-4}.items()})
+               for s in range(6)]
+
+    def run(train: list[float], val: float) -> list[str]:
+        rows = [EpochRow(epoch=e + 1, train_metric=m, val_metric=val) for e, m in enumerate(train)]
+        return _labels(_trace(num_classes=3, groups=groups, samples=samples, steps=list(range(60)), epochs=rows,
+                              losses=_falling(start=1.1, end=0.3), config={"group_lr_spread": 100.0},
+                              data=DataFacts(simple_model_score=0.889)))
+
+    assert run([0.83, 0.835, 0.842], 0.828)[:2] == ["bad_update_ratio", "underfitting"]
+    assert "bad_update_ratio" not in run([0.9, 0.91, 0.9], 0.89)  # it learned what simple models do
+
+
+def test_a_steep_fall_after_a_few_passes_stopped_too_early_even_past_simple_models():
+    losses = _falling(n=60, start=1.0, end=0.125)  # halves every fifth of the run: nowhere near flat
+    rows = [EpochRow(epoch=e, train_metric=0.8, val_metric=0.8) for e in (1, 2, 3)]
+
+    def run(rows_seen: int) -> list[str]:
+        return _labels(_trace(task="regression", num_classes=None, metric_name="r2", ended="finished",
+                              losses=losses, steps=list(range(60)), epochs=rows, wiring=Wiring(loss_batch=32),
+                              data=DataFacts(simple_model_score=0.69, n_train=rows_seen)))
+
+    assert run(20 * 32)[0] == "stopped_too_early"  # three passes: the R^2 beats the floor, the loss is far from done
+    assert "stopped_too_early" not in run(32)  # sixty passes at that fall: a long run, not a short one
+
+
 def test_dead_relus_from_the_start_are_dying_relu():
     samples = [Sample(step=s, activations={"act1": ActivationStep(kind="relu", zero_fraction=0.97,
                                                                    dead_unit_fraction=0.9)}) for s in range(9)]

@@ -120,11 +120,6 @@ KNOWN_MISSES = {
                                           " one scoring)",
     "de_cancer_embedding_sgd_probe": "SGD lr 100 on a probe: the author named the swings (oscillation), the rules the"
                                      " large steps (lr_too_high)",
-    "ep_tabular_tokenizer_regression": "3 epochs while the loss halves each epoch: stopped_too_early does not fire "
-                                       "(not studied: batch 8 joined the tuning half right after its one scoring)",
-    "ep_periodic_embedding_classifier": "trunk and head at a 100x lower lr than the embedding group: underfitting is "
-                                        "named, not the group-LR spread (not studied: batch 8 joined the tuning half "
-                                        "right after its one scoring)",
 }
 FAST_SCRIPTS = {"healthy_digits", "healthy_tabular_bn", "no_zero_grad", "accumulate_never_steps",
                 "steplr_per_batch", "summed_ce_big_batch", "relu_output_regression"}

@@ -26,6 +26,8 @@ SWING = 0.03  # AUTOTRAINER: peak-trough pairs 0.03 apart ...
 SWING_SHARE = 0.2  # ... in 20% of epochs
 MIN_EPOCHS_FOR_SWINGS = 8
 RESTORED_MATCH = 1e-3  # relative: weights loaded back score the validation loss of the epoch they were saved at
+UNDER_FLOOR = 0.05  # a metric this far below what simple models reach on the same rows falls short of them
+LATE_EPOCHS = 3  # the training metric judged against them: the median of the last epochs
 
 
 def finite_losses(trace: Trace) -> np.ndarray:
@@ -253,12 +255,29 @@ def little_progress(trace: Trace, unknown: bool = False) -> bool:
     return unknown if progress is None else progress > LITTLE_PROGRESS
 
 
+def late_train_metric(trace: Trace) -> float | None:
+    """The median training metric of the last LATE_EPOCHS: script mode scores a few batches per epoch, so one
+    epoch's is noisy."""
+    late = [r.train_metric for r in trace.epochs if r.train_metric is not None][-LATE_EPOCHS:]
+    return float(np.median(late)) if late else None
+
+
+def short_of_simple_models(trace: Trace) -> bool:
+    """Training falls short of what simple models reach on the same rows: its late metric is below theirs, and
+    validation, when there is one, UNDER_FLOOR below; without validation, training itself must be that far
+    below."""
+    _, val_metric = last_epoch_metrics(trace)
+    floor, train_metric = trace.data.simple_model_score, late_train_metric(trace)
+    if floor is None or train_metric is None:
+        return False
+    if val_metric is None:
+        return train_metric < floor - UNDER_FLOOR
+    return train_metric < floor and val_metric < floor - UNDER_FLOOR
+
+
 def learning_poorly(trace: Trace) -> bool:
-    """Below what simple models reach on the same rows, or little progress on the loss (or unknown)."""
-    train_metric, _ = last_epoch_metrics(trace)
-    floor = trace.data.simple_model_score
-    below_floor = floor is not None and train_metric is not None and train_metric < floor - 0.05
-    return below_floor or little_progress(trace, unknown=True)
+    """Short of what simple models reach on the same rows, or little progress on the loss (or unknown)."""
+    return short_of_simple_models(trace) or little_progress(trace, unknown=True)
 
 
 def steps_too_large(trace: Trace) -> tuple[float, str] | None:

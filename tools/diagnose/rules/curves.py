@@ -8,13 +8,16 @@ import numpy as np
 
 from ml_expert.tools.diagnose.measures import (
     SWING,
+    UNDER_FLOOR,
     finite_losses,
     fmt,
     last_epoch_metrics,
+    late_train_metric,
     learning_poorly,
     loss_progress,
     metric_standard_error,
     metric_swings,
+    short_of_simple_models,
 )
 from ml_expert.tools.diagnose.registry import rule
 from ml_expert.tools.diagnose.schema import Diagnosis
@@ -26,8 +29,6 @@ VAL_LOSS_RISE = 1.25  # validation loss this many times its best, late in the ru
 RISE_OF_DESCENT = 0.1  # ... and it climbs back this share of its fall from the first epoch
 MIN_EPOCHS_FOR_SHAPE = 8
 PLATEAU_GAIN = 0.01
-LATE_EPOCHS = 3  # the training metric underfitting judges: the median of the last epochs
-UNDER_FLOOR = 0.05  # metric this far below the simple models' score
 STILL_FALLING = 0.8  # the last fifth's median loss below 0.8x the fifth before it: far from converged
 MIN_LOSSES_FOR_TREND = 20
 FEW_PASSES = 3  # ... or, in a run that saw its training rows at most 3 times, ...
@@ -109,20 +110,15 @@ def overfitting(trace: Trace) -> Diagnosis | None:
 def underfitting(trace: Trace) -> Diagnosis | None:
     """Training (and validation, when there is one) metric stays well below what simple models reach on the
     same rows, with no train/validation gap as large as that shortfall."""
-    train_metric, val_metric = last_epoch_metrics(trace)
-    floor = trace.data.simple_model_score
-    if floor is None or train_metric is None or trace.config.get("constant_init_layers"):
+    _, val_metric = last_epoch_metrics(trace)
+    floor, train_metric = trace.data.simple_model_score, late_train_metric(trace)
+    if not short_of_simple_models(trace) or trace.config.get("constant_init_layers"):
         return None  # identical units from a constant init: plateau names the cause
     counts = list((trace.data.class_counts or {}).values())
     if trace.metric_name == "accuracy" and counts and floor < max(counts) / sum(counts) + UNDER_FLOOR:
         return None  # simple models only predict the majority class: class weights trade that accuracy for recall
-    late = _series(trace, "train_metric")[-LATE_EPOCHS:]
-    train_metric = float(np.median(late))  # script mode scores a few batches per epoch: one epoch is noisy
-    if train_metric >= floor - (0 if val_metric is not None else UNDER_FLOOR):
-        return None
     # A train/validation gap points at overfitting only while it is larger than how far training falls short.
-    if val_metric is not None and (val_metric >= floor - UNDER_FLOOR
-                                   or train_metric - val_metric > max(GAP, floor - train_metric)):
+    if val_metric is not None and train_metric - val_metric > max(GAP, floor - train_metric):
         return None
     shown = f"validation {val_metric:.3f}" if val_metric is not None else "no validation pass"
     return Diagnosis(
@@ -190,9 +186,10 @@ def plateau(trace: Trace) -> Diagnosis | None:
 
 def _passes(trace: Trace, steps: int) -> float | None:
     """How many times the run went over its training rows (steps over the batches an epoch takes, counting a
-    last partial batch), when both are known."""
+    last partial batch), when both are known: rows augmented afresh at every draw never repeat, so their count
+    is not the data's size."""
     batch, rows = trace.wiring.loss_batch, trace.data.n_train
-    return steps / math.ceil(rows / batch) if batch and rows else None
+    return steps / math.ceil(rows / batch) if batch and rows and not trace.data.train_rows_fresh else None
 
 
 def _late_trend(losses: np.ndarray) -> tuple[float, float]:
@@ -214,14 +211,14 @@ def stopped_too_early(trace: Trace) -> Diagnosis | None:
     """The script finished on its own while the loss was still falling (steeply, last fifth of the steps vs the
     fifth before; or, after only a few passes over the data, steadily over the last half, clearly out of batch
     noise or with the validation loss falling every epoch) and the model is still short of what simple models
-    reach on the same rows."""
+    reach on the same rows. After only a few passes, a steep fall is enough: a model that already beats simple
+    models can still be far from its own best."""
     if trace.ended != "finished":
         return None
     train_metric, val_metric = last_epoch_metrics(trace)
     metric = val_metric if val_metric is not None else train_metric
     floor = trace.data.simple_model_score
-    if floor is None or metric is None or metric >= floor - SHORT_OF_FLOOR:
-        return None
+    short = floor is not None and metric is not None and metric < floor - SHORT_OF_FLOOR
     losses = finite_losses(trace)
     if len(losses) < MIN_LOSSES_FOR_TREND:
         return None
@@ -233,8 +230,9 @@ def stopped_too_early(trace: Trace) -> Diagnosis | None:
     drop, t = _late_trend(losses)
     passes = _passes(trace, len(losses))
     # Batch noise can hide a steady fall from the t statistic; a validation loss falling every epoch shows it.
-    steady = passes is not None and passes <= FEW_PASSES and drop >= STEADY_DROP and (t <= -STEADY_T or val_falling)
-    if not (steep or steady) or (len(val) >= 3 and not val_falling):
+    few = passes is not None and passes <= FEW_PASSES
+    steady = few and drop >= STEADY_DROP and (t <= -STEADY_T or val_falling)
+    if not ((short and (steep or steady)) or (few and steep)) or (len(val) >= 3 and not val_falling):
         return None
     return Diagnosis(
         label="stopped_too_early", confidence=0.75, severity="major",

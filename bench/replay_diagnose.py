@@ -1,0 +1,99 @@
+"""Record the tuning half's script traces once, then replay the rules on them in seconds.
+
+    nice -n 10 .venv/bin/python bench/replay_diagnose.py record /tmp/traces            # every script case
+    nice -n 10 .venv/bin/python bench/replay_diagnose.py record /tmp/traces --controls # healthy controls only
+    .venv/bin/python bench/replay_diagnose.py replay /tmp/traces                       # score; list what changed
+    .venv/bin/python bench/replay_diagnose.py replay /tmp/traces --accept              # ... and make it the baseline
+
+The rules read nothing but the trace, so replaying them on a recorded trace gives what a fresh run of
+the script would, and a rule change can be checked against every recorded case at once: the replay
+lists each case whose diagnoses differ from the baseline (the recording's, or the last accepted
+replay's) and scores the lot. A change to the probes or to the simple models needs a new recording. Only the tuning half is recorded, so that the held-out
+half stays out of tuning; ``bench_diagnose.py --half heldout`` scores that one, in totals.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+import torch
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from bench_diagnose import run_case  # noqa: E402
+
+from ml_expert.tools.diagnose.registry import diagnose_all  # noqa: E402
+from ml_expert.tools.diagnose.trace import Trace  # noqa: E402
+from tests.faults.cases import CASES, KNOWN_MISSES, Case  # noqa: E402
+
+INDEX = "recorded.json"  # case name -> the diagnoses' labels at recording
+
+
+def tuning_scripts(controls_only: bool = False) -> list[Case]:
+    return [c for c in CASES if c.mode["kind"] == "script" and c.half == "tune" and not (controls_only and c.expect)]
+
+
+def record(folder: Path, controls_only: bool) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    index_path = folder / INDEX
+    index = json.loads(index_path.read_text()) if index_path.exists() else {}
+    for case in tuning_scripts(controls_only):
+        if case.name in index:
+            continue  # recorded already: a recording interrupted part way resumes where it stopped
+        with tempfile.TemporaryDirectory() as workspace:
+            row = run_case(case, prove=False, workspace=Path(workspace))
+            (folder / f"{case.name}.json").write_text(Path(row["trace_path"]).read_text())
+        index[case.name] = row["labels"]
+        index_path.write_text(json.dumps(index, indent=1))
+        print(f"recorded {case.name:44s} {','.join(row['labels'][:3]) or '-'}", flush=True)
+
+
+def replay(folder: Path, accept: bool = False) -> int:
+    """Print each case whose diagnoses differ from the baseline, and the score; the number of changes. With
+    ``accept``, this replay's diagnoses become the baseline."""
+    index = json.loads((folder / INDEX).read_text())
+    by_name = {c.name: c for c in tuning_scripts()}
+    hits = faults = alarms = controls = changed = 0
+    for name, recorded in index.items():
+        case = by_name.get(name)
+        if case is None:
+            continue  # left the fault set (or the tuning half) since the recording
+        diagnoses, failures = diagnose_all(Trace.model_validate_json((folder / f"{name}.json").read_text()))
+        labels = [d.label for d in diagnoses]
+        top = labels[0] if labels else None
+        correct = top == case.expect if case.expect else not labels
+        faults, controls = faults + bool(case.expect), controls + (not case.expect)
+        hits, alarms = hits + (bool(case.expect) and correct), alarms + (not case.expect and not correct)
+        if labels != recorded or failures:
+            changed += 1
+            print(f"{'ok ' if correct else 'MISS'} {name:44s} expect={case.expect!s:28s} "
+                  f"was={','.join(recorded[:3]) or '-'} now={','.join(labels[:3]) or '-'}"
+                  + (" (known miss)" if name in KNOWN_MISSES else "") + (f" RULE FAILURES {failures}" if failures else ""))
+        index[name] = labels
+    if accept:
+        (folder / INDEX).write_text(json.dumps(index, indent=1))
+    print(f"\n{len(index)} recorded cases, {changed} changed: top-1 {hits}/{faults}, false alarms {alarms}/{controls}")
+    return changed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("action", choices=("record", "replay"))
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("--controls", action="store_true", help="record: the healthy controls only")
+    parser.add_argument("--accept", action="store_true", help="replay: make this replay's diagnoses the baseline")
+    options = parser.parse_args()
+    torch.set_num_threads(1)
+    if options.action == "record":
+        record(options.folder, options.controls)
+    else:
+        replay(options.folder, options.accept)
+
+
+if __name__ == "__main__":
+    main()
