@@ -206,6 +206,21 @@ def test_dead_relus_from_the_start_are_dying_relu():
     assert _labels(_trace(samples=samples, steps=list(range(60)), losses=[2.3] * 60))[0] == "dying_relu"
 
 
+def test_relus_that_die_along_the_way_are_named_only_when_the_model_learns_poorly():
+    # Alive at the first sampled step, dead by the last third; the loss falls without spikes in both runs.
+    samples = [Sample(step=s, activations={"act1": ActivationStep(kind="relu", zero_fraction=0.97 if s else 0.4,
+                                                                   dead_unit_fraction=0.9 if s else 0.0)})
+               for s in range(9)]
+
+    def run(train: float) -> list[str]:
+        rows = [EpochRow(epoch=e + 1, train_metric=train, val_metric=train) for e in range(3)]
+        return _labels(_trace(num_classes=3, samples=samples, steps=list(range(60)), epochs=rows,
+                              losses=_falling(start=1.1, end=0.5), data=DataFacts(simple_model_score=0.9)))
+
+    assert run(0.6)[0] == "dying_relu"  # far short of what simple models reach: the dead units cost it
+    assert "dying_relu" not in run(0.92)  # it learned as well as they do: the dead units cost it nothing
+
+
 def test_overfitting_needs_a_gap_beyond_what_a_small_validation_set_explains():
     def rows(val: float) -> list[EpochRow]:
         return [EpochRow(epoch=e, train_loss=1 / e, val_loss=0.5, train_metric=1.0, val_metric=val)

@@ -186,7 +186,8 @@ def dying_relu(trace: Trace) -> Diagnosis | None:
     """Most units of a ReLU layer output 0 for every row of the batch (or the layer is 0 for nearly every
     row while the model learns poorly), late in the run. Dead at initialisation (the first sampled step,
     before any update) is the init's fault; units alive then that died later were killed by oversized
-    updates, and the rule that names the oversized step (learning rate, confidently wrong init) ranks."""
+    updates, and the rule that names the oversized step (learning rate, confidently wrong init) ranks. Units that
+    died along the way in a run that still learns as well as simple models do are no finding."""
     early: dict[str, list[float]] = {}
     late: dict[str, list[float]] = {}
     third = max(1, len(trace.samples) // 3)
@@ -208,6 +209,8 @@ def dying_relu(trace: Trace) -> Diagnosis | None:
     if dead[worst] < DEAD_SHARE:
         return None
     dead_from_start = float(np.median(early.get(worst, [0.0]))) >= DEAD_SHARE
+    if not dead_from_start and not poor:
+        return None  # units that died along the way in a run that still learns well cost it nothing to name
     spread = group_lr_spread(trace)
     if not dead_from_start and (lr_symptoms(trace) or (spread is not None and spread >= GROUP_LR_SPREAD)
                                 or bad_init_loss(trace)):
