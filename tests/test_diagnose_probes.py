@@ -6,6 +6,7 @@ script runner installs it, and the trace is built the same way.
 
 from __future__ import annotations
 
+import copy
 import math
 from pathlib import Path
 
@@ -861,3 +862,22 @@ def test_a_contrastive_pretraining_is_an_objective_apart_from_the_probe_trained_
     assert "bad_init_loss" not in [d.label for d in diagnose(trace)]
     assert contrastive(torch.randn(4, 4), torch.tensor([2, 3, 0, 1]))
     assert not contrastive(torch.randn(4, 4), torch.tensor([0, 0, 1, 2]))  # a 4-class batch of 4 rows
+
+
+def test_a_model_deep_copied_during_training_runs_on_under_the_probe():
+    X, y = _data()
+    copies = []
+
+    def loop():
+        model = nn.Sequential(nn.Linear(8, 32), nn.ReLU(), nn.Linear(32, 3))
+        opt = torch.optim.SGD(model.parameters(), lr=0.1)
+        for _ in range(3):
+            for i in range(0, len(X), 32):
+                opt.zero_grad()
+                F.cross_entropy(model(X[i:i + 32]), y[i:i + 32]).backward()
+                opt.step()
+            copies.append(copy.deepcopy(model).eval())  # a frozen teacher, as learning-without-forgetting keeps
+
+    trace = probed(loop)
+    assert trace.ended == "finished" and len(trace.steps) == 24
+    assert len(copies) == 3 and not torch.equal(copies[0][0].weight, copies[-1][0].weight)  # snapshots, apart

@@ -184,6 +184,11 @@ class ScriptProbe:
         if (moments := self.overrides.get("standardise")) is not None:
             self.standardise = (torch.tensor(moments[0]), torch.tensor(moments[1]))
 
+    def __deepcopy__(self, memo) -> ScriptProbe:
+        # The model's hooks are bound methods of the probe, so copy.deepcopy(model) (a teacher, an EMA, the best
+        # model so far) copies them with it: the copy must report to this one probe, not clone it.
+        return self
+
     # --- installing -----------------------------------------------------------------------
 
     def install(self) -> None:
