@@ -45,15 +45,20 @@ def run_case(case: Case, budget_factor: int = 1, prove: bool = True, workspace: 
     started = time.perf_counter()
     result = diagnose_training(DiagnoseTrainingSpec.model_validate({"mode": mode}), job)
     total = time.perf_counter() - started
-    top = result.diagnoses[0].label if result.diagnoses else None
-    correct = top == case.expect if case.expect else (not result.diagnoses and result.healthy is True)
-    return {"case": case, "top": top, "correct": correct, "labels": [d.label for d in result.diagnoses],
+    labels = [d.label for d in result.diagnoses]
+    return {"case": case, "top": labels[0] if labels else None,
+            "correct": judged_correct(case, labels, result.healthy is True), "labels": labels,
             "diagnosis_s": result.metrics["seconds_to_diagnosis"], "total_s": total, "proof": result.proof,
             "failures": result.rule_failures,
             "trace_path": next(a.path for a in result.artifacts if a.name == "trace.json")}
 
 
-def _score(rows: list[dict]) -> str:
+def judged_correct(case: Case, labels: list[str], healthy: bool = True) -> bool:
+    """A fault is found when its label ranks first; a control, when nothing is found and it is called healthy."""
+    return labels[:1] == [case.expect] if case.expect else (not labels and healthy)
+
+
+def score(rows: list[dict]) -> str:
     faults = [r for r in rows if r["case"].expect]
     controls = [r for r in rows if not r["case"].expect]
     hits = sum(r["correct"] for r in faults)
@@ -86,7 +91,7 @@ def run_fault_set(half: str, budget_factor: int, kinds: set[str], prove: bool = 
     for kind in sorted(kinds):
         part = [r for r in rows if r["case"].mode["kind"] == kind]
         if part:
-            print(f"  {kind:10s}: {_score(part)}")
+            print(f"  {kind:10s}: {score(part)}")
     scripts = [r for r in rows if r["case"].mode["kind"] == "script"]
     if scripts:
         print(f"  median time to a diagnosis in script mode: {statistics.median(r['diagnosis_s'] for r in scripts):.2f}"

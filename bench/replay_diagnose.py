@@ -25,7 +25,7 @@ import torch
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench_diagnose import run_case  # noqa: E402
+from bench_diagnose import judged_correct, run_case, score  # noqa: E402
 
 from ml_expert.tools.diagnose.registry import diagnose_all  # noqa: E402
 from ml_expert.tools.diagnose.trace import Trace  # noqa: E402
@@ -58,17 +58,15 @@ def replay(folder: Path, accept: bool = False) -> int:
     ``accept``, this replay's diagnoses become the baseline."""
     index = json.loads((folder / INDEX).read_text())
     by_name = {c.name: c for c in tuning_scripts()}
-    hits = faults = alarms = controls = changed = 0
+    rows, changed = [], 0
     for name, recorded in index.items():
         case = by_name.get(name)
         if case is None:
             continue  # left the fault set (or the tuning half) since the recording
         diagnoses, failures = diagnose_all(Trace.model_validate_json((folder / f"{name}.json").read_text()))
         labels = [d.label for d in diagnoses]
-        top = labels[0] if labels else None
-        correct = top == case.expect if case.expect else not labels
-        faults, controls = faults + bool(case.expect), controls + (not case.expect)
-        hits, alarms = hits + (bool(case.expect) and correct), alarms + (not case.expect and not correct)
+        correct = judged_correct(case, labels)
+        rows.append({"case": case, "correct": correct})
         if labels != recorded or failures:
             changed += 1
             print(f"{'ok ' if correct else 'MISS'} {name:44s} expect={case.expect!s:28s} "
@@ -77,7 +75,7 @@ def replay(folder: Path, accept: bool = False) -> int:
         index[name] = labels
     if accept:
         (folder / INDEX).write_text(json.dumps(index, indent=1))
-    print(f"\n{len(index)} recorded cases, {changed} changed: top-1 {hits}/{faults}, false alarms {alarms}/{controls}")
+    print(f"\n{len(index)} recorded cases, {changed} changed: {score(rows)}")
     return changed
 
 

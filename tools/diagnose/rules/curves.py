@@ -34,7 +34,6 @@ MIN_LOSSES_FOR_TREND = 20
 FEW_PASSES = 3  # ... or, in a run that saw its training rows at most 3 times, ...
 STEADY_DROP = 0.05  # ... a straight line over the last half falls 5%+ of its level ...
 STEADY_T = 4.0  # ... with a slope this many standard errors below 0: still going down, not batch noise
-SHORT_OF_FLOOR = 0.05  # validation metric this far below the simple models' score: more training would pay
 
 
 def _series(trace: Trace, name: str) -> np.ndarray:
@@ -218,7 +217,7 @@ def stopped_too_early(trace: Trace) -> Diagnosis | None:
     train_metric, val_metric = last_epoch_metrics(trace)
     metric = val_metric if val_metric is not None else train_metric
     floor = trace.data.simple_model_score
-    short = floor is not None and metric is not None and metric < floor - SHORT_OF_FLOOR
+    short = floor is not None and metric is not None and metric < floor - UNDER_FLOOR
     losses = finite_losses(trace)
     if len(losses) < MIN_LOSSES_FOR_TREND:
         return None
