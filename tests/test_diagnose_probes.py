@@ -98,6 +98,39 @@ def test_a_train_metric_pass_is_not_validation_but_validation_on_training_rows_i
     assert diagnose(only)[0].label == "train_val_overlap"
 
 
+def test_validation_scored_by_comparing_predictions_with_labels_is_read_without_a_loss():
+    X, y = _data()
+    X_val, y_val = _data(128)[0] + 0.01, _data(128)[1]
+    printed = []
+
+    def loop(binary: bool):
+        model = nn.Sequential(nn.Linear(8, 32), nn.ReLU(), nn.Linear(32, 1 if binary else 3))
+        targets, val_targets = ((y > 0).float(), (y_val > 0).float()) if binary else (y, y_val)
+        loss = F.binary_cross_entropy_with_logits if binary else F.cross_entropy
+        opt = torch.optim.SGD(model.parameters(), lr=0.1)
+        for _ in range(4):
+            for i in range(0, len(X), 32):
+                opt.zero_grad()
+                out = model(X[i:i + 32])
+                loss(out.squeeze(1) if binary else out, targets[i:i + 32]).backward()
+                opt.step()
+            with torch.no_grad():
+                (model(X).argmax(1) == y).float().mean()  # a train-accuracy pass: not validation
+                hits = 0
+                for i in range(0, len(X_val), 50):  # per batch, the prediction on either side
+                    out = model(X_val[i:i + 50])
+                    predicted = (out.squeeze(1) > 0).float() if binary else out.argmax(1)
+                    hits += int(val_targets[i:i + 50].eq(predicted).sum()) if i else int((predicted == val_targets[i:i + 50]).sum())
+                printed.append(hits / len(X_val))
+
+    for binary in (False, True):
+        printed.clear()
+        trace = probed(lambda binary=binary: loop(binary))
+        assert trace.data.val_compared_accuracy == pytest.approx(printed[-1])
+        assert trace.data.val_compared_rows == len(X_val)
+    assert "__eq__" not in torch.Tensor.__dict__ and "eq" not in torch.Tensor.__dict__  # put back as it was
+
+
 def test_the_lr_the_scheduler_sets_is_recorded_and_a_collapse_is_named():
     trace = probed(classifier_loop(sched=lambda o: torch.optim.lr_scheduler.StepLR(o, step_size=5, gamma=0.5)))
     assert trace.lrs[0] == 0.1 and trace.lrs[-1] < 1e-6 and trace.config["scheduler"] == "StepLR"

@@ -439,6 +439,20 @@ def test_sorted_batches_are_named_though_a_few_straddle_two_classes():
     assert "unshuffled_sorted_data" not in _labels(trace(4))  # batches of 4 often hold one class by chance
 
 
+def test_a_loss_thrown_past_its_start_in_a_run_that_learns_is_oscillation_and_one_that_cannot_is_lr_too_high():
+    def trace(ratio: float) -> Trace:
+        # Falls to a tenth of its start, then every 25th step jumps to 1.5x the start for a few steps.
+        losses = [2.3 * 0.1 ** min(i / 50, 1) for i in range(300)]
+        for start in range(75, 300, 25):
+            losses[start:start + 4] = [3.5] * 4
+        samples = [Sample(step=s, groups={"fc": GroupStep(update_ratio=ratio, grad_rms=1e-2)}) for s in range(0, 300, 16)]
+        return _trace(losses=losses, samples=samples)
+
+    thrown = _labels(trace(0.3))
+    assert thrown[0] == "oscillation" and "lr_too_high" not in thrown
+    assert _labels(trace(5.0))[0] == "lr_too_high"  # steps larger than the weights: the LR itself
+
+
 def test_a_shift_the_model_carries_over_is_no_drift():
     shifted = DataFacts(drift_status="fail", drift_auc=0.9, val_shift_sd=0.6)
 
@@ -449,3 +463,14 @@ def test_a_shift_the_model_carries_over_is_no_drift():
 
     assert "train_val_drift" not in _labels(trace(0.93))  # a later window of a series, forecast as well
     assert _labels(trace(0.6))[0] == "train_val_drift"
+
+
+def test_a_shift_is_judged_on_validation_scored_without_a_loss():
+    def trace(compared: float | None) -> Trace:
+        rows = [EpochRow(epoch=i + 1, train_loss=loss, train_metric=0.95) for i, loss in enumerate(_falling(12, 1.0, 0.2))]
+        shifted = DataFacts(drift_status="fail", drift_auc=0.9, val_shift_sd=0.6, val_compared_accuracy=compared)
+        return _trace(num_classes=3, losses=_falling(), epochs=rows, data=shifted)
+
+    assert "train_val_drift" not in _labels(trace(0.94))  # the script's own (predictions == labels) carries over
+    assert _labels(trace(0.7))[0] == "train_val_drift"
+    assert _labels(trace(None))[0] == "train_val_drift"  # nothing says what the shift costs: it stands

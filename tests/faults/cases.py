@@ -32,10 +32,6 @@ KNOWN_MISSES = {
     "moons_wobble": "SGD lr 0.45 with momentum 0.8 on batches of 8 lifts the training loss 6x while validation "
                     "accuracy swings; the author named the swings (oscillation), the rules the cause they share "
                     "with it (lr_too_high)",
-    "tiny_batch_bounce": "SGD lr 0.6 with momentum 0.9 on batches of 4 throws the training loss from 0.7 to 3.7 and "
-                         "back; the accuracy swings the author named (oscillation) stay within what 50 scored rows "
-                         "per epoch and 143 validation rows vary by alone, so the rules name the loss spikes' "
-                         "cause (lr_too_high)",
     "a_diabetes_mlp_regressor": "3 epochs of 12 noisy batches: the loss shows no significant fall over its last "
                                 "half, so stopped_too_early does not fire and underfitting (train R^2 0.17 "
                                 "against a floor of 0.51) does",
@@ -49,9 +45,6 @@ KNOWN_MISSES = {
     "d_sensor_response_regressor": "constant Adam lr 0.08 on a 128x128 ReLU MLP: the author named the flat loss "
                                    "(plateau), but the fit reaches what simple models do, so neither plateau nor "
                                    "the 97% of the second layer's ReLUs that died along the way is a finding",
-    "k_digits_mlp_adam_noise_aug": "constant Adam lr 0.03: the author named the swings of validation accuracy "
-                                   "(oscillation) and called lr_too_high fair too; the rules name the cause, the "
-                                   "steps too large that the loss shows (lr_too_high)",
     "i_game_ratings_factorization": "factor embeddings at std 1e-5 sit on a saddle: the loss is flat from the "
                                     "first step (plateau needs a fall first) and a simple model on the ids cannot "
                                     "fit user-item interactions, so no floor shows the shortfall",
@@ -125,10 +118,6 @@ KNOWN_MISSES = {
     "ka_digits_class_incremental_cosine": "control: classes that arrive in turn are read as a leaking feature"
                                           " and as drift (not studied: batch 9 joined the tuning half right "
                                           "after its one scoring)",
-    "ka_digits_lwf_two_heads": "control: the second task's inputs are read as drift (its copy.deepcopy(model)"
-                               " crashed under the probe until the probe stopped being copied with the "
-                               "model's hooks) (not studied: batch 9 joined the tuning half right after its "
-                               "one scoring)",
     "no_narrowband_noise_band_classifier": "constant Adam lr 0.1: the author named the stalled loss "
                                            "(plateau); dying_relu ranks first (not studied: batch 9 joined "
                                            "the tuning half right after its one scoring)",

@@ -22,6 +22,7 @@ LITTLE_PROGRESS = 0.5  # late loss above half the first loss: the run is not lea
 DIVERGED = 1.5  # late loss above 1.5x the first: the loss went up
 UNMOVED = 0.1  # late loss within 10% of the first, spread within 10% of its level: the loss never moved
 MIN_SPIKES = 3
+OVERSHOOT_RATIO = 1.0  # an update/weight ratio past this replaces the weights: too large, even in a run that learns
 SWING = 0.03  # AUTOTRAINER: peak-trough pairs 0.03 apart ...
 SWING_SHARE = 0.2  # ... in 20% of epochs
 MIN_EPOCHS_FOR_SWINGS = 8
@@ -294,15 +295,26 @@ def steps_too_large(trace: Trace) -> tuple[float, str] | None:
     if bounced := rebound(trace):
         return 0.8, f"the loss fell to {bounced[0]:.3g}, then climbed back to {bounced[1]:.3g}"
     if spike_count >= MIN_SPIKES and (large_steps or ratio is None):
-        if progress is not None and progress <= LITTLE_PROGRESS and (metric_swings(trace)
+        if progress is not None and progress <= LITTLE_PROGRESS and (metric_swings(trace) or overshoots(trace)
                                                                      or not _spikes_pass_start(trace)):
-            # A model that learned: with its metric swinging, oscillation is what the user sees; with its
-            # spikes staying below where the loss started, they are hard batches, not steps too large.
+            # A model that learned: with its metric swinging or its loss thrown back past its start, oscillation
+            # is what the user sees; with its spikes staying below the start, they are hard batches.
             return None
         return (0.75 if large_steps else 0.55), f"the loss spiked {spike_count} times"
     if large_steps and (progress is None or progress > LITTLE_PROGRESS) and not loss_never_moved(trace):
         return 0.6, "the loss makes little progress"
     return None
+
+
+def overshoots(trace: Trace) -> int | None:
+    """Loss spikes (how many) that throw the loss back above where it started, with large steps, in a run that
+    still learns as well as simple models do, its loss well down: steps that overshoot the minimum again and
+    again (oscillation), not steps so large (OVERSHOOT_RATIO) that nothing is learned."""
+    count, ratio, progress = spikes(trace), peak_update_ratio(trace), loss_progress(trace)
+    if (count < MIN_SPIKES or ratio is None or not HIGH_UPDATE_RATIO < ratio < OVERSHOOT_RATIO or progress is None
+            or progress > LITTLE_PROGRESS or short_of_simple_models(trace) or not _spikes_pass_start(trace)):
+        return None
+    return count
 
 
 def loss_never_moved(trace: Trace) -> bool:
@@ -325,8 +337,9 @@ def _spikes_pass_start(trace: Trace) -> bool:
 
 
 def lr_symptoms(trace: Trace) -> bool:
-    """The loss went non-finite, diverged, rebounded or spiked with large steps: see ``steps_too_large``."""
-    return steps_too_large(trace) is not None
+    """The loss went non-finite, diverged, rebounded or spiked with large steps (``steps_too_large``), or it
+    overshoots in a run that learns (``overshoots``)."""
+    return steps_too_large(trace) is not None or overshoots(trace) is not None
 
 
 def fmt(value: float | None, digits: int = 3) -> float | None:

@@ -17,6 +17,8 @@ from ml_expert.tools.diagnose.measures import (
     loss_progress,
     metric_standard_error,
     metric_swings,
+    overshoots,
+    peak_update_ratio,
     short_of_simple_models,
 )
 from ml_expert.tools.diagnose.registry import rule
@@ -43,18 +45,25 @@ def _series(trace: Trace, name: str) -> np.ndarray:
 
 @rule("oscillation", priority=50)
 def oscillation(trace: Trace) -> Diagnosis | None:
-    """The metric swings up and down by 3+ points in 20%+ of epochs (``measures.metric_swings``)."""
-    found = metric_swings(trace)
-    if found is None:
+    """The metric swings up and down by 3+ points in 20%+ of epochs (``measures.metric_swings``), or the loss of
+    a run that learns is thrown back past its start by large steps again and again (``measures.overshoots``)."""
+    found, thrown = metric_swings(trace), overshoots(trace)
+    if found is None and thrown is None:
         return None
-    series_name, swings, share, series = found
-    steps = np.diff(series)
+    if found is not None:
+        series_name, swings, share, series = found
+        what = f"The {series_name.replace('_', ' ')} swings up and down by {SWING:.0%} or more in {share:.0%} of epochs"
+        evidence = {"series": series_name, "swing_epochs": swings, "epochs": len(series),
+                    "largest_swing": fmt(float(np.abs(np.diff(series)).max()))}
+    else:
+        what = (f"The model learns, yet its loss jumps back above where it started {thrown} times, with steps that "
+                f"change the weights by up to {peak_update_ratio(trace):.2g} of their norm")
+        evidence = {"loss_spikes": thrown, "update_weight_ratio": fmt(peak_update_ratio(trace)),
+                    "loss_progress": fmt(loss_progress(trace))}
     return Diagnosis(
         label="oscillation", confidence=0.7, severity="minor",
-        message=f"The {series_name.replace('_', ' ')} swings up and down by {SWING:.0%} or more in {share:.0%} of "
-                "epochs instead of settling: steps overshoot the minimum.",
-        evidence={"series": series_name, "swing_epochs": swings, "epochs": len(series),
-                  "largest_swing": fmt(float(np.abs(steps).max()))},
+        message=f"{what} instead of settling: steps overshoot the minimum.",
+        evidence=evidence,
         where=trace.locations.get("optimizer", "training.lr"),
         fix="Lower the learning rate 2-3x and decay it (cosine schedule), or raise the batch size.",
         patch={"training.lr": trace.lr / 3 if trace.lr else None, "training.schedule": "cosine"})

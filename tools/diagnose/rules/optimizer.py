@@ -128,7 +128,7 @@ def group_lr_fault(trace: Trace, fastest_ratio: float | None = None, slowest_rat
         layers = set(weight_layers(trace))
         fastest_ratio = max((r for n, r in group_update_ratios(trace).items() if n in layers), default=None)
     return ((fastest_ratio is not None and fastest_ratio > HIGH_UPDATE_RATIO)
-            or (slowest_ratio is not None and slowest_ratio < SLOWEST_RATIO) or steps_too_large(trace) is not None
+            or (slowest_ratio is not None and slowest_ratio < SLOWEST_RATIO) or lr_symptoms(trace)
             or learning_poorly(trace))
 
 

@@ -31,6 +31,7 @@ from torch.optim.optimizer import register_optimizer_step_post_hook, register_op
 
 from ml_expert.tools.diagnose import probes
 from ml_expert.tools.diagnose.script import loss_checks
+from ml_expert.tools.diagnose.script.compared import ComparedAccuracy
 from ml_expert.tools.diagnose.script.loss_checks import (
     CLASS_LOSSES,
     LOSS_KINDS,
@@ -163,6 +164,7 @@ class ScriptProbe:
         self.train_scores: list[tuple[int, dict]] = []  # (step, one scored training batch)
         self.val_targets: np.ndarray | None = None
         self.val_preds: np.ndarray | None = None
+        self.compared = ComparedAccuracy()  # validation scored by comparing predictions with labels, no loss
         self.recent_train: deque[tuple[np.ndarray, np.ndarray]] = deque(maxlen=RECENT_TRAIN_BATCHES)  # (targets, preds)
         self.batch_majority: float | None = None
         self.num_classes: int | None = None
@@ -173,7 +175,7 @@ class ScriptProbe:
         self.lr: float | None = None
         self.scheduler_depth = 0
         self.standardise: tuple[torch.Tensor, torch.Tensor] | None = None
-        self._originals: list[tuple[object, str, object]] = []
+        self._originals: list[tuple[object, str, object, bool]] = []  # (owner, name, original, inherited)
         self._handles: list = []
         self._global_forward_hooks: list = []
         self._activation_hooks: list = []
@@ -200,6 +202,8 @@ class ScriptProbe:
         self._handles += [register_optimizer_step_pre_hook(self._pre_step),
                           register_optimizer_step_post_hook(self._post_step)]
         self._wrap(torch.Tensor, "backward", self._backward)
+        for name in ("__eq__", "eq"):
+            self._wrap(torch.Tensor, name, self._comparison)
         self._wrap(torch.optim.Optimizer, "zero_grad", self._counted("zero_grad"))
         self._wrap(nn.Module, "zero_grad", self._counted("zero_grad"))
         self._wrap(nn.Module, "train", self._mode_switch)
@@ -216,12 +220,16 @@ class ScriptProbe:
     def uninstall(self) -> None:
         for handle in self._handles + self._global_forward_hooks + self._activation_hooks:
             handle.remove()
-        for owner, name, original in reversed(self._originals):
-            setattr(owner, name, original)
+        for owner, name, original, inherited in reversed(self._originals):
+            if inherited:
+                delattr(owner, name)  # the owner's own attribute was the wrapper: the base class's shows again
+            else:
+                setattr(owner, name, original)
 
     def _wrap(self, owner, name: str, make) -> None:
-        original = owner.__dict__[name] if name in owner.__dict__ else getattr(owner, name)
-        self._originals.append((owner, name, original))
+        inherited = name not in owner.__dict__
+        original = getattr(owner, name) if inherited else owner.__dict__[name]
+        self._originals.append((owner, name, original, inherited))
         setattr(owner, name, make(original))
 
     def where(self, frame=None) -> str | None:
@@ -427,6 +435,8 @@ class ScriptProbe:
     def _model_output(self, module, args, output) -> None:
         if isinstance(output, torch.Tensor):
             self.last_root_output = output
+            if not torch.is_grad_enabled() and self.counts["grad_forwards"] and not self.nograd_on_train:
+                self.compared.add_output(output)
 
     def _hook_activations(self) -> None:
         for module, kind in self.activation_modules:
@@ -652,6 +662,21 @@ class ScriptProbe:
         if (self.sampling and self.step > 0 and self.counts["zero_grad_at_step"] < self.step
                 and any(p.grad is not None and bool(p.grad.any()) for ps in self.groups.values() for p in ps)):
             self.stale_grad_backwards += 1
+
+    def _comparison(self, original):
+        """``a == b`` / ``a.eq(b)``, seen by ``self.compared``: a script scoring validation predictions."""
+        probe = self
+
+        def comparison(a, b, *args, **kwargs):
+            result = original(a, b, *args, **kwargs)
+            if probe.compared.pending:
+                try:
+                    probe.compared.compared(a, b, result)
+                except Exception:  # noqa: BLE001 - a probe must never break the user's script
+                    probe.unreadable += 1
+            return result
+
+        return comparison
 
     def _counted(self, name: str):
         probe = self
@@ -884,6 +909,7 @@ class ScriptProbe:
         No-grad forwards in train mode count as validation in the wrong mode only when no forward between the
         same two steps ran in eval mode: beside an eval-mode pass they are deliberate sampling (MC dropout).
         """
+        self.compared.close_pass()
         if not self.pass_modes["eval"]:
             self.counts["nograd_forwards_in_train"] += self.pass_modes["train"]
         self.pass_modes.clear()
