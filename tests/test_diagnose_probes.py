@@ -513,6 +513,40 @@ def test_layers_kept_in_a_python_list_are_missing_from_the_optimizer():
     assert "(32, 8)" in top.evidence["first"] and "nn.ModuleList" in top.fix
 
 
+def test_inputs_that_require_grad_are_data_not_parameters_left_out_of_the_optimizer():
+    """A physics-informed loss differentiates the model with respect to its inputs, so the loss depends on
+    leaves no optimizer holds: collocation columns joined into one input, and a boundary input given last."""
+    class Field(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.net = nn.Sequential(nn.Linear(2, 32), nn.Tanh(), nn.Linear(32, 1))
+
+        def forward(self, x, t):
+            return self.net(torch.cat([x, t], 1))
+
+    def loop(stray: torch.Tensor | None = None):
+        model = Field()
+        opt = torch.optim.Adam(model.parameters(), lr=1e-2)
+        for _ in range(40):
+            x = torch.rand(64, 1).requires_grad_(True)
+            t = torch.rand(64, 1).requires_grad_(True)
+            u = model(x, t)
+            u_t, u_x = torch.autograd.grad(u, (t, x), torch.ones_like(u), create_graph=True)
+            u_xx = torch.autograd.grad(u_x, x, torch.ones_like(u_x), create_graph=True)[0]
+            edge = torch.zeros(16, 1).requires_grad_(True)
+            boundary = model(edge, torch.rand(16, 1)) * (1.0 if stray is None else stray)
+            loss = (u_t - 0.1 * u_xx).pow(2).mean() + boundary.pow(2).mean()
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+
+    labels = [d.label for d in diagnose(probed(loop))]
+    assert "params_missing_from_optimizer" not in labels
+    # A learnable scale kept outside the model and the optimizer is still named.
+    left_out = diagnose(probed(lambda: loop(torch.ones(1, requires_grad=True))))
+    assert "params_missing_from_optimizer" in [d.label for d in left_out]
+
+
 def test_a_head_trained_after_the_model_with_a_layer_its_optimizer_never_held_is_named():
     X, y = _data()
 
@@ -914,3 +948,19 @@ def test_a_model_deep_copied_during_training_runs_on_under_the_probe():
     trace = probed(loop)
     assert trace.ended == "finished" and len(trace.steps) == 24
     assert len(copies) == 3 and not torch.equal(copies[0][0].weight, copies[-1][0].weight)  # snapshots, apart
+
+
+def test_the_start_of_a_classifier_is_read_from_its_cross_entropy_not_from_the_sum_it_is_part_of():
+    """Symmetric cross-entropy adds a reverse term worth about 4 x (1 - 1/C) at init: the loss backpropagated
+    starts far above ln(C) while the classifier itself starts at chance. Logits scaled up 30x do not."""
+    def symmetric(logits, y):
+        reverse = -(F.softmax(logits, 1) * F.one_hot(y, 3).float().clamp(min=1e-4).log()).sum(1).mean()
+        return F.cross_entropy(logits, y) + reverse
+
+    robust = probed(classifier_loop(loss=symmetric))
+    assert robust.losses[0] > 3 * math.log(3)
+    assert abs(robust.wiring.first_class_loss - math.log(3)) < 0.3 and robust.wiring.first_class_loss_classes == 3
+    assert "bad_init_loss" not in [d.label for d in diagnose(robust)]
+    confident = probed(classifier_loop(loss=lambda logits, y: F.cross_entropy(30 * logits, y) + 0.0 * logits.sum()))
+    assert confident.wiring.first_class_loss > 3 * math.log(3)
+    assert "bad_init_loss" in [d.label for d in diagnose(confident)]

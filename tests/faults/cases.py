@@ -131,20 +131,15 @@ KNOWN_MISSES = {
                                 "bad_init_loss (not studied: batch 9 joined the tuning half right after its "
                                 "one scoring)",
     "ro_digits_shared_trunk_adam": "Adam lr 0.02 on a two-head trunk: the author named the validation swings "
-                                   "(oscillation); bad_init_loss fires (not studied: batch 9 joined the "
-                                   "tuning half right after its one scoring)",
+                                   "(oscillation), which stay below the swing the rule needs; nothing is found",
     "ta_wine_selfpaced_hardcut": "the author's lr_too_low; train_val_overlap ranks first"
         " (not studied: batch 10 joined the tuning half right after its one scoring)",
     "ta_digits_bootstrap_soft_mlp": "the author's oscillation (constant Adam lr 0.02); nothing is found"
         " (not studied: batch 10 joined the tuning half right after its one scoring)",
-    "ta_wine_symmetric_ce_plateau": "control: bad_init_loss fires on a symmetric cross-entropy"
-        " (not studied: batch 10 joined the tuning half right after its one scoring)",
     "ur_retina_patch_metadata_fusion": "the author's unnormalized_inputs (raw metadata); exploding_gradients ranks first"
         " (not studied: batch 10 joined the tuning half right after its one scoring)",
-    "ve_pinn_heat_rod": "the author's stopped_too_early; a PINN's input tensor with requires_grad reads as params_missing_from_optimizer"
-        " (not studied: batch 10 joined the tuning half right after its one scoring)",
-    "ve_pinn_harmonic_oscillator": "control: a PINN's input tensor with requires_grad reads as params_missing_from_optimizer"
-        " (not studied: batch 10 joined the tuning half right after its one scoring)",
+    "ve_pinn_heat_rod": "the author's stopped_too_early: the loss still falls steeply, but fresh collocation points at "
+        "every step give no pass count and no labels give no simple-model floor, so nothing is found",
     "wo_moons_gan_two_optimizers": "control: a GAN's discriminator targets read as labels_no_signal"
         " (not studied: batch 10 joined the tuning half right after its one scoring)",
     "wo_digits_vae_cosine_kl_warmup": "control: a VAE's reconstruction is judged against simple models as underfitting"

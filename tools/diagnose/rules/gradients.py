@@ -229,18 +229,26 @@ def dying_relu(trace: Trace) -> Diagnosis | None:
 
 @rule("bad_init_loss", priority=34)
 def bad_init_loss(trace: Trace) -> Diagnosis | None:
-    chance = trace.chance_loss
+    """The first cross-entropy far above ln(C). Read from the cross-entropy call itself where the probe saw one:
+    the loss a script backpropagates may add other terms (a second task, a robust-loss partner)."""
+    w = trace.wiring
     losses = finite_losses(trace)
-    if chance is None or not len(losses) or trace.wiring.loss_kind not in ("cross_entropy", "nll", None):
+    if not len(losses) or w.loss_kind not in ("cross_entropy", "nll", None):
         return None
-    if trace.wiring.loss_sum_reduction_calls:
+    if w.loss_sum_reduction_calls:
         return None  # a summed loss starts at batch x ln(C): wrong_loss_reduction names the cause
-    start = float(losses[0])
+    if w.first_class_loss is not None and w.first_class_loss_classes:
+        start, classes = w.first_class_loss, w.first_class_loss_classes
+    else:
+        start, classes = float(losses[0]), trace.num_classes
+    if trace.task != "classification" or not classes or not math.isfinite(start):
+        return None
+    chance = math.log(classes)
     if start < INIT_LOSS_FACTOR * chance or start - chance < 1.0:
         return None
     return Diagnosis(
         label="bad_init_loss", confidence=0.8, severity="minor" if (loss_progress(trace) or 1) < 0.3 else "major",
-        message=f"The loss at step 0 is {start:.3g}, {start / chance:.1f}x ln({trace.num_classes}) = {chance:.3g}: the "
+        message=f"The first cross-entropy is {start:.3g}, {start / chance:.1f}x ln({classes}) = {chance:.3g}: the "
                 "untrained model is confidently wrong, and early steps are spent undoing the initialisation.",
         evidence={"initial_loss": fmt(start), "expected_ln_c": fmt(chance), "ratio": fmt(start / chance)},
         where=trace.groups[-1].name if trace.groups else None,

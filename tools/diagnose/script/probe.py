@@ -54,6 +54,8 @@ MAX_TRAIN_SCORES = 50_000  # scored training batches kept for the training-only 
 RECENT_TRAIN_BATCHES = 32  # the latest scored training batches' class predictions, for scripts that never validate
 TRAINING_CHUNKS = 6  # a script without validation passes gets its training curve in this many rows
 LEAF_SEARCH_NODES = 5000  # autograd nodes walked from a loss to find the leaves it depends on
+INPUT_SEARCH_NODES = 64  # autograd nodes walked from a model input back to the data tensors it was built from
+INPUT_LEAVES_KEPT = 256  # input leaves remembered before the freed ones are dropped
 MIN_OBJECTIVE_STEPS = 20  # steps a new loss must train for to count as the script's final objective
 FIRST_LAYER_ROWS = 512  # rows of the first weight layer's input kept, from sampled steps
 # The layers whose input is "the input": a normalisation inside the model (a layer, buffers) comes before them.
@@ -77,6 +79,24 @@ def _guarded(hook):
 
     guarded.__name__ = hook.__name__
     return guarded
+
+
+def _row_leaves(tensor: torch.Tensor) -> list[torch.Tensor]:
+    """The tensor if it is a leaf, else the leaves its graph was built from that have as many rows
+    (``torch.cat([x, t], 1)`` of two collocation columns); a layer's weight upstream has other rows."""
+    if tensor.grad_fn is None:
+        return [tensor]
+    rows, leaves, seen, queue = len(tensor), [], set(), [tensor.grad_fn]
+    while queue and len(seen) < INPUT_SEARCH_NODES:
+        node = queue.pop()
+        if node is None or id(node) in seen:
+            continue
+        seen.add(id(node))
+        variable = getattr(node, "variable", None)
+        if isinstance(variable, torch.Tensor) and variable.dim() and len(variable) == rows:
+            leaves.append(variable)
+        queue.extend(child for child, _ in node.next_functions)
+    return leaves
 
 
 def _replace_first(args: tuple, tensor: torch.Tensor) -> tuple:
@@ -132,6 +152,9 @@ class ScriptProbe:
         self.objective_ids: dict[frozenset, int] = {}  # each set of loss kinds a step trained on, numbered
         self.step_objective: list[int] = []  # per step, the number of the loss kinds it trained on
         self.last_backward_loss: float | None = None
+        # The first training cross-entropy's own value and class count: the loss a script backpropagates may
+        # add other terms (a second task, a regulariser), so only this call tells how the classifier started.
+        self.first_class_loss: tuple[float, int] | None = None
         self.loss_pending = False  # the step's loss comes from a closure called inside step()
         self.loss_since_step = False
         self.last_root_input: torch.Tensor | None = None
@@ -154,6 +177,7 @@ class ScriptProbe:
         self.target_moments = [0, 0.0, 0.0]  # rows, sum, sum of squares of regression targets
         self.stale_grad_backwards = 0
         self.graph_leaves: dict[int, torch.Tensor] = {}  # trainable leaves the loss depends on, by id
+        self.input_leaves: dict[int, weakref.ref] = {}  # data tensors that require grad and feed the model, by id
         self.unreadable = 0  # tensors a probe could not read (skipped)
         self.settings: dict[str, float | str | None] = {}
         # per validation pass (a run of no-grad loss calls): the curves of script mode
@@ -300,6 +324,7 @@ class ScriptProbe:
         readable = first is not None and first.dim() >= 2 and len(first)
         if grad:
             self._grad_forward(module, first)
+            self._note_input_leaves(inputs)
         elif not self.counts["grad_forwards"]:
             # Scored before training starts (an initial loss): neither validation nor a train-metric pass.
             self.counts["forwards_before_training"] += 1
@@ -501,6 +526,8 @@ class ScriptProbe:
             self._remember("loss")
             if classes:
                 self.num_classes = int(input.shape[1])
+                if self.first_class_loss is None:
+                    self.first_class_loss = (float(value.detach().float().mean()), self.num_classes)
             if self.sampling or self.checked_calls < CHECKED_CALLS:
                 self._check_loss_inputs(kind, with_logits, input, target, batch, reduction)
                 if kind in REGRESSION_LOSSES:
@@ -651,9 +678,24 @@ class ScriptProbe:
                 continue
             seen.add(id(node))
             variable = getattr(node, "variable", None)
-            if isinstance(variable, torch.Tensor) and variable is not self.last_root_input:
+            if isinstance(variable, torch.Tensor) and not self._is_input_leaf(variable):
                 self.graph_leaves.setdefault(id(variable), variable)
             queue.extend(child for child, _ in node.next_functions)
+
+    def _note_input_leaves(self, inputs: tuple) -> None:
+        """Inputs that require grad (PINN collocation points, adversarial examples) and the row-shaped leaves
+        they were built from: the loss depends on them, yet they are data, not parameters left out."""
+        for tensor in inputs:
+            if not (isinstance(tensor, torch.Tensor) and tensor.requires_grad and tensor.dim()):
+                continue
+            if len(self.input_leaves) > INPUT_LEAVES_KEPT:
+                self.input_leaves = {k: r for k, r in self.input_leaves.items() if r() is not None}
+            for leaf in _row_leaves(tensor):
+                self.input_leaves[id(leaf)] = weakref.ref(leaf)
+
+    def _is_input_leaf(self, tensor: torch.Tensor) -> bool:
+        ref = self.input_leaves.get(id(tensor))
+        return ref is not None and ref() is tensor
 
     @_guarded
     def _count_stale(self) -> None:

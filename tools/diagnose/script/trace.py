@@ -110,6 +110,7 @@ def _wiring(probe: ScriptProbe, loss_kind: str | None) -> Wiring:
     rows, total, squares = probe.target_moments
     target_mean = total / rows if rows else None
     target_std = math.sqrt(max(squares / rows - target_mean ** 2, 0.0)) if rows else None
+    first_class_loss, first_class_classes = probe.first_class_loss or (None, None)
     return Wiring(loss_kind=loss_kind, loss_calls_checked=probe.checked_calls,
                   loss_input_probability_calls=probe.probability_calls,
                   integer_targets_with_regression_loss=class_like,
@@ -125,6 +126,7 @@ def _wiring(probe: ScriptProbe, loss_kind: str | None) -> Wiring:
                   logits_loss_probability_calls=counts["logits_probabilities"],
                   bounded_output_calls=sum(probe.output_ranges.values()), output_range=_most_common(probe.output_ranges),
                   hand_written_loss_backwards=counts["hand_written"], target_std=target_std,
+                  first_class_loss=first_class_loss, first_class_loss_classes=first_class_classes,
                   target_abs_mean=abs(target_mean) if target_mean is not None else None,
                   bn_batch_of_one_forwards=counts["bn_batch_of_one"], scheduler_steps=counts["scheduler_steps"],
                   unreadable_tensors=probe.unreadable)
