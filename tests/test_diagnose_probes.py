@@ -964,3 +964,27 @@ def test_the_start_of_a_classifier_is_read_from_its_cross_entropy_not_from_the_s
     confident = probed(classifier_loop(loss=lambda logits, y: F.cross_entropy(30 * logits, y) + 0.0 * logits.sum()))
     assert confident.wiring.first_class_loss > 3 * math.log(3)
     assert "bad_init_loss" in [d.label for d in diagnose(confident)]
+
+
+def test_a_weight_used_through_data_gets_no_gradient_while_its_bias_does():
+    """A fake-quantised layer that quantises ``self.weight.data`` cuts its weight out of the graph; the bias
+    still learns, so the layer as a whole did get gradients."""
+    X, y = _data()
+
+    class DataLinear(nn.Linear):
+        def forward(self, x):
+            return F.linear(x, torch.round(self.weight.data * 8) / 8, self.bias)
+
+    def loop(layer=DataLinear):
+        model = nn.Sequential(layer(8, 32), nn.ReLU(), layer(32, 32), nn.ReLU(), nn.Linear(32, 3))
+        opt = torch.optim.Adam(model.parameters(), lr=1e-2)
+        for step in range(60):
+            i = (step * 32) % 256
+            opt.zero_grad()
+            F.cross_entropy(model(X[i:i + 32]), y[i:i + 32]).backward()
+            opt.step()
+
+    top = diagnose(probed(loop))[0]
+    assert top.label == "no_gradient_flow" and top.evidence["first"] == "0"
+    assert top.evidence["params_share"] > 0.8
+    assert "no_gradient_flow" not in [d.label for d in diagnose(probed(lambda: loop(nn.Linear)))]

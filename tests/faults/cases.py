@@ -150,8 +150,6 @@ KNOWN_MISSES = {
         " (not studied: batch 10 joined the tuning half right after its one scoring)",
     "xi_tiny_mlp_budget_synthetic": "the author's plateau; overfitting is found instead"
         " (not studied: batch 10 joined the tuning half right after its one scoring)",
-    "xi_digits_int4_qat_mlp": "the author's no_gradient_flow (weights read through .data); underfitting is found instead"
-        " (not studied: batch 10 joined the tuning half right after its one scoring)",
 }
 FAST_SCRIPTS = {"healthy_digits", "healthy_tabular_bn", "no_zero_grad", "accumulate_never_steps",
                 "steplr_per_batch", "summed_ce_big_batch", "relu_output_regression"}

@@ -54,6 +54,7 @@ class LayerGroup(_TraceModel):
     trainable: bool  # requires_grad
     in_optimizer: bool = True
     got_grad: bool = False
+    params_without_grad: int = 0  # in a group that got a gradient: trainable, held parameters that never did
     changed: bool | None = None  # weights differ between the start and the end of the run
 
 

@@ -199,16 +199,20 @@ def no_gradient_flow(trace: Trace) -> Diagnosis | None:
         return crashed
     if trace.wiring.optimizer_steps < 3:
         return None
-    cut = [g for g in trace.groups if g.trainable and g.in_optimizer and not g.got_grad]
+    # A group that never got a gradient misses all of it; one that did may still miss a weight whose use went
+    # through .data while its bias stayed in the graph.
+    missing = {g.name: g.params_without_grad if g.got_grad else g.n_params for g in trace.groups
+               if g.trainable and g.in_optimizer}
+    cut = [g for g in trace.groups if missing.get(g.name)]
     total = sum(g.n_params for g in trace.groups)
-    share = sum(g.n_params for g in cut) / max(total, 1)
+    share = sum(missing[g.name] for g in cut) / max(total, 1)
     if not cut or share < NO_GRADIENT_SHARE:
         return None
     names = [g.name for g in cut]
     return Diagnosis(
         label="no_gradient_flow", confidence=0.9, severity="critical",
-        message=f"{len(cut)} layer group(s) ({share:.0%} of the parameters) are trainable and in the optimizer but "
-                f"never received a gradient: {names[:5]}. The graph from the loss back to them is cut.",
+        message=f"{len(cut)} layer group(s) hold parameters ({share:.0%} of all) that are trainable and in the "
+                f"optimizer but never received a gradient: {names[:5]}. The graph from the loss back to them is cut.",
         evidence={"groups_without_gradient": len(cut), "params_share": fmt(share), "first": names[0]},
         where=_at(trace, "model_forward", "forward") or names[0],
         fix=f"In forward, keep {names[0]!r}'s output inside autograd: remove detach(), .data, a numpy round trip "

@@ -177,6 +177,7 @@ class ScriptProbe:
         self.target_moments = [0, 0.0, 0.0]  # rows, sum, sum of squares of regression targets
         self.stale_grad_backwards = 0
         self.graph_leaves: dict[int, torch.Tensor] = {}  # trainable leaves the loss depends on, by id
+        self.graded: set[int] = set()  # the model's parameters seen with a gradient at a sampled step, by id
         self.input_leaves: dict[int, weakref.ref] = {}  # data tensors that require grad and feed the model, by id
         self.unreadable = 0  # tensors a probe could not read (skipped)
         self.settings: dict[str, float | str | None] = {}
@@ -861,6 +862,7 @@ class ScriptProbe:
         if self.last_backward_loss is not None:
             self.window_train["loss"].append(self.last_backward_loss)
         if self.sampling and self.groups:
+            self.graded.update(id(p) for ps in self.groups.values() for p in ps if p.grad is not None)
             self.samples.append(Sample(
                 step=self.step, groups=probes.group_stats(self.groups),
                 activations=self._named_activations(), batch_majority_fraction=self.batch_majority,

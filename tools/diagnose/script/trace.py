@@ -85,6 +85,8 @@ def _groups(probe: ScriptProbe) -> list[LayerGroup]:
         trainable=any(p.requires_grad for p in params), in_optimizer=any(id(p) in held for p in params),
         got_grad=any(s.groups[name].grad_norm is not None for s in probe.samples if name in s.groups)
         or any(p.grad is not None for p in params),
+        params_without_grad=sum(p.numel() for p in params if p.requires_grad and id(p) in held
+                                and id(p) not in probe.graded and p.grad is None),
         changed=bool(changed[name]))
         for name, params in probe.groups.items()] + _unregistered(probe, held)
 
