@@ -2,6 +2,7 @@
 
     nice -n 10 .venv/bin/python bench/replay_diagnose.py record /tmp/traces            # every script case
     nice -n 10 .venv/bin/python bench/replay_diagnose.py record /tmp/traces --controls # healthy controls only
+    nice -n 10 .venv/bin/python bench/replay_diagnose.py record /tmp/traces --shard 0/2 # one of two processes
     .venv/bin/python bench/replay_diagnose.py replay /tmp/traces                       # score; list what changed
     .venv/bin/python bench/replay_diagnose.py replay /tmp/traces --accept              # ... and make it the baseline
 
@@ -31,18 +32,21 @@ from ml_expert.tools.diagnose.registry import diagnose_all  # noqa: E402
 from ml_expert.tools.diagnose.trace import Trace  # noqa: E402
 from tests.faults.cases import CASES, KNOWN_MISSES, Case  # noqa: E402
 
-INDEX = "recorded.json"  # case name -> the diagnoses' labels at recording
+INDEX = "recorded.json"  # case name -> the diagnoses' labels at recording (a shard's: recorded.I.json)
 
 
 def tuning_scripts(controls_only: bool = False) -> list[Case]:
     return [c for c in CASES if c.mode["kind"] == "script" and c.half == "tune" and not (controls_only and c.expect)]
 
 
-def record(folder: Path, controls_only: bool) -> None:
+def record(folder: Path, controls_only: bool, shard: tuple[int, int] = (0, 1)) -> None:
+    """Record every ``shard[1]``-th case from the ``shard[0]``-th: one process per core, each with its own
+    index, which replay joins."""
     folder.mkdir(parents=True, exist_ok=True)
-    index_path = folder / INDEX
+    number, shards = shard
+    index_path = folder / (INDEX if shards == 1 else f"recorded.{number}.json")
     index = json.loads(index_path.read_text()) if index_path.exists() else {}
-    for case in tuning_scripts(controls_only):
+    for case in tuning_scripts(controls_only)[number::shards]:
         if case.name in index:
             continue  # recorded already: a recording interrupted part way resumes where it stopped
         with tempfile.TemporaryDirectory() as workspace:
@@ -56,6 +60,9 @@ def record(folder: Path, controls_only: bool) -> None:
 def replay(folder: Path, accept: bool = False) -> int:
     """Print each case whose diagnoses differ from the baseline, and the score; the number of changes. With
     ``accept``, this replay's diagnoses become the baseline."""
+    if not (folder / INDEX).exists():  # the first replay of a recording made in shards joins their indexes
+        shards = sorted(folder.glob("recorded.*.json"))
+        (folder / INDEX).write_text(json.dumps({k: v for p in shards for k, v in json.loads(p.read_text()).items()}))
     index = json.loads((folder / INDEX).read_text())
     by_name = {c.name: c for c in tuning_scripts()}
     rows, changed = [], 0
@@ -85,10 +92,12 @@ def main() -> None:
     parser.add_argument("folder", type=Path)
     parser.add_argument("--controls", action="store_true", help="record: the healthy controls only")
     parser.add_argument("--accept", action="store_true", help="replay: make this replay's diagnoses the baseline")
+    parser.add_argument("--shard", default="0/1", help="record: I/N, every N-th case from the I-th")
     options = parser.parse_args()
     torch.set_num_threads(1)
     if options.action == "record":
-        record(options.folder, options.controls)
+        number, shards = (int(part) for part in options.shard.split("/"))
+        record(options.folder, options.controls, (number, shards))
     else:
         replay(options.folder, options.accept)
 

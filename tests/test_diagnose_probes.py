@@ -18,7 +18,7 @@ from torch import nn
 from ml_expert.tools.diagnose.measures import restored_epoch
 from ml_expert.tools.diagnose.registry import diagnose
 from ml_expert.tools.diagnose.script.loss_checks import contrastive, output_range, summed
-from ml_expert.tools.diagnose.script.probe import BudgetReached, ScriptProbe
+from ml_expert.tools.diagnose.script.probe import REFOCUS_STEPS, BudgetReached, ScriptProbe
 from ml_expert.tools.diagnose.script.trace import build_trace
 
 HERE = Path(__file__)
@@ -988,3 +988,55 @@ def test_a_weight_used_through_data_gets_no_gradient_while_its_bias_does():
     assert top.label == "no_gradient_flow" and top.evidence["first"] == "0"
     assert top.evidence["params_share"] > 0.8
     assert "no_gradient_flow" not in [d.label for d in diagnose(probed(lambda: loop(nn.Linear)))]
+
+
+def test_a_second_model_trained_after_the_first_takes_the_focus_and_models_that_take_turns_do_not():
+    """A student distilled after its teacher is the model the script delivers: the trace holds its layers, its
+    steps and a fresh sample schedule. A GAN's two optimizers step in turns, so the first model keeps the focus."""
+    X, y = _data()
+
+    def distil():
+        teacher = nn.Sequential(nn.Linear(8, 64), nn.ReLU(), nn.Linear(64, 3))
+        opt = torch.optim.Adam(teacher.parameters(), lr=1e-2)
+        for step in range(80):
+            i = (step * 32) % 256
+            opt.zero_grad()
+            F.cross_entropy(teacher(X[i:i + 32]), y[i:i + 32]).backward()
+            opt.step()
+        student = nn.Sequential(nn.Linear(8, 5), nn.Tanh(), nn.Linear(5, 3))
+        opt = torch.optim.Adam(student.parameters(), lr=1e-2)
+        for step in range(60):
+            i = (step * 32) % 256
+            with torch.no_grad():
+                soft = F.softmax(teacher(X[i:i + 32]), 1)
+            logits = student(X[i:i + 32])
+            loss = F.cross_entropy(logits, y[i:i + 32]) + F.kl_div(F.log_softmax(logits, 1), soft, reduction="batchmean")
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+
+    trace = probed(distil)
+    assert len(trace.losses) == 60 and trace.steps[0] == 80
+    assert {g.n_params for g in trace.groups} == {8 * 5 + 5, 5 * 3 + 3}
+    first = trace.samples[0].step
+    assert 80 < first <= 80 + REFOCUS_STEPS and [s.step for s in trace.samples[:3]] == [first, first + 1, first + 2]
+
+    def gan():
+        real = torch.randn(256, 2) * 0.5 + 2
+        generator = nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Linear(16, 2))
+        critic = nn.Sequential(nn.Linear(2, 16), nn.ReLU(), nn.Linear(16, 1))
+        g_opt = torch.optim.Adam(generator.parameters(), lr=1e-3)
+        c_opt = torch.optim.Adam(critic.parameters(), lr=1e-3)
+        ones, zeros = torch.ones(32, 1), torch.zeros(32, 1)
+        for step in range(60):
+            fake = generator(torch.randn(32, 4))
+            c_opt.zero_grad()
+            (F.binary_cross_entropy_with_logits(critic(real[(step * 32) % 256:][:32]), ones)
+             + F.binary_cross_entropy_with_logits(critic(fake.detach()), zeros)).backward()
+            c_opt.step()
+            g_opt.zero_grad()
+            F.binary_cross_entropy_with_logits(critic(fake), ones).backward()
+            g_opt.step()
+
+    turns = probed(gan)
+    assert len(turns.losses) == 120 and {g.n_params for g in turns.groups} == {2 * 16 + 16, 16 + 1}

@@ -45,15 +45,17 @@ class SampleSchedule:
 
     INITIAL_STRIDE = 16
 
-    def __init__(self) -> None:
+    def __init__(self, origin: int = 0) -> None:
         self.stride = self.INITIAL_STRIDE
+        self.origin = origin  # the step the schedule starts at: a model that takes over later starts dense too
 
     def due(self, step: int) -> bool:
+        step -= self.origin
         return step < FIRST_STEPS or step % self.stride == 0
 
     def thin(self, samples: list) -> list:
         """``samples`` (objects with a ``step``), thinned to the doubled stride once there are too many."""
-        if sum(s.step >= FIRST_STEPS for s in samples) < 2 * SAMPLES:
+        if sum(s.step - self.origin >= FIRST_STEPS for s in samples) < 2 * SAMPLES:
             return samples
         self.stride *= 2
         return [s for s in samples if self.due(s.step)]

@@ -15,6 +15,7 @@ standardise (input mean and std per feature).
 
 from __future__ import annotations
 
+import gc
 import math
 import sys
 import time
@@ -56,6 +57,7 @@ TRAINING_CHUNKS = 6  # a script without validation passes gets its training curv
 LEAF_SEARCH_NODES = 5000  # autograd nodes walked from a loss to find the leaves it depends on
 INPUT_SEARCH_NODES = 64  # autograd nodes walked from a model input back to the data tensors it was built from
 INPUT_LEAVES_KEPT = 256  # input leaves remembered before the freed ones are dropped
+REFOCUS_STEPS = 5  # steps in a row of an optimizer that trains another model, before that model takes the focus
 MIN_OBJECTIVE_STEPS = 20  # steps a new loss must train for to count as the script's final objective
 FIRST_LAYER_ROWS = 512  # rows of the first weight layer's input kept, from sampled steps
 # The layers whose input is "the input": a normalisation inside the model (a layer, buffers) comes before them.
@@ -79,6 +81,23 @@ def _guarded(hook):
 
     guarded.__name__ = hook.__name__
     return guarded
+
+
+def _owner(optimizer) -> nn.Module | None:
+    """The module an optimizer trains: of the live modules that hold the most of its parameters, one that can
+    be called (not a ModuleList) with the fewest parameters (the model itself, not a wrapper that also holds
+    its teacher). One scan of the garbage collector's objects, done once per change of model."""
+    held = {id(p) for group in optimizer.param_groups for p in group["params"]}
+    best, best_key = None, None
+    for candidate in gc.get_objects():
+        if not issubclass(type(candidate), nn.Module):  # type(), not isinstance(): lazy module objects warn
+            continue
+        params = list(candidate.parameters())
+        covered = sum(id(p) in held for p in params)
+        key = (covered, type(candidate).forward is not nn.Module.forward, -len(params))
+        if covered and (best_key is None or key > best_key):
+            best, best_key = candidate, key
+    return best
 
 
 def _row_leaves(tensor: torch.Tensor) -> list[torch.Tensor]:
@@ -121,7 +140,6 @@ class ScriptProbe:
         self.user_dir = str(script.resolve().parent)
         self.max_steps = max_steps
         self.overrides = overrides or {}
-        self.schedule = probes.SampleSchedule()
         self.started = time.perf_counter()
         self.step = 0
         self.sampling = True
@@ -133,41 +151,19 @@ class ScriptProbe:
         self.roots: dict[int, nn.Module] = {}
         self.root_grad_forwards = Counter()
         self.optimizers: list[torch.optim.Optimizer] = []
-        self.model: nn.Module | None = None
-        self.groups: dict[str, list[nn.Parameter]] = {}
-        self.initial: list[torch.Tensor] = []
-        self.before: list[torch.Tensor] = []
-        self.samples: list[Sample] = []
-        self.activations: dict = {}
         self.steps: list[int] = []
         self.losses: list[float] = []
         self.lrs: list[float] = []
         # Keyed by the optimizer itself, weakly: a sweep builds and drops optimizers, and ids are reused.
         self.optimizer_sites: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # -> where it was built
         self.trains_model: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # -> it trains a model
-        self.first_layer_rows: list[np.ndarray] = []  # inputs of the first weight layer to run, sampled steps
-        self.first_layer_done = False  # this forward's first weight layer has run
         self.pass_modes = Counter()  # no-grad forwards since the last step, by mode ("train" / "eval")
         self.step_kinds: set[str] = set()  # kinds of the training losses since the last step
-        self.objective_ids: dict[frozenset, int] = {}  # each set of loss kinds a step trained on, numbered
-        self.step_objective: list[int] = []  # per step, the number of the loss kinds it trained on
+        self.objective_ids: dict[tuple[int, frozenset], int] = {}  # each (phase, loss kinds) a step trained on
+        self.step_objective: list[int] = []  # per step, the number of its (phase, loss kinds)
         self.last_backward_loss: float | None = None
-        # The first training cross-entropy's own value and class count: the loss a script backpropagates may
-        # add other terms (a second task, a regulariser), so only this call tells how the classifier started.
-        self.first_class_loss: tuple[float, int] | None = None
         self.loss_pending = False  # the step's loss comes from a closure called inside step()
         self.loss_since_step = False
-        self.last_root_input: torch.Tensor | None = None
-        self.last_root_output: torch.Tensor | None = None
-        self.nograd_on_train = False
-        self.train_hashes = Counter()  # row key -> times drawn in batches that brought new rows (one pass)
-        self.val_hashes: set[int] = set()
-        self.train_eval_hashes: set[int] = set()  # rows of no-grad passes over training rows
-        self.train_rows: list[np.ndarray] = []
-        self.val_rows: list[np.ndarray] = []
-        self.pairs_x: list[np.ndarray] = []
-        self.pairs_y: list[np.ndarray] = []
-        self.rows_are_ids = False  # the model's first input holds ids (keys, tokens), not whole examples
         self.loss_kinds = Counter()
         self.probability_calls = 0
         self.checked_calls = 0
@@ -176,8 +172,6 @@ class ScriptProbe:
         self.regression_on_integers = True
         self.target_moments = [0, 0.0, 0.0]  # rows, sum, sum of squares of regression targets
         self.stale_grad_backwards = 0
-        self.graph_leaves: dict[int, torch.Tensor] = {}  # trainable leaves the loss depends on, by id
-        self.graded: set[int] = set()  # the model's parameters seen with a gradient at a sampled step, by id
         self.input_leaves: dict[int, weakref.ref] = {}  # data tensors that require grad and feed the model, by id
         self.unreadable = 0  # tensors a probe could not read (skipped)
         self.settings: dict[str, float | str | None] = {}
@@ -191,11 +185,6 @@ class ScriptProbe:
         self.val_preds: np.ndarray | None = None
         self.compared = ComparedAccuracy()  # validation scored by comparing predictions with labels, no loss
         self.recent_train: deque[tuple[np.ndarray, np.ndarray]] = deque(maxlen=RECENT_TRAIN_BATCHES)  # (targets, preds)
-        self.batch_majority: float | None = None
-        self.num_classes: int | None = None
-        self.binary_outputs = False
-        self.module_names: dict[int, str] = {}
-        self.activation_modules: list[tuple[nn.Module, str]] = []
         self.optimizer_name: str | None = None
         self.lr: float | None = None
         self.scheduler_depth = 0
@@ -203,13 +192,53 @@ class ScriptProbe:
         self._originals: list[tuple[object, str, object, bool]] = []  # (owner, name, original, inherited)
         self._handles: list = []
         self._global_forward_hooks: list = []
+        self._model_hooks: list = []
         self._activation_hooks: list = []
+        self.phase = 0  # models that took the focus after the first
+        self.next_model: tuple | None = None  # (optimizer, index of its first step, its steps) of a model in waiting
         self.weights_loaded: tuple[int, int] | None = None  # (step, epoch rows) when saved weights were last loaded
+        self._start_model_state()
+        if (moments := self.overrides.get("standardise")) is not None:
+            self.standardise = (torch.tensor(moments[0]), torch.tensor(moments[1]))
+
+    def _start_model_state(self) -> None:
+        """What the probe knows of the model in focus and the rows it sees: set afresh when a second model
+        takes the focus (``_refocus``)."""
+        self.model: nn.Module | None = None
+        self.schedule = probes.SampleSchedule()
+        self.groups: dict[str, list[nn.Parameter]] = {}
+        self.initial: list[torch.Tensor] = []
+        self.before: list[torch.Tensor] = []
+        self.samples: list[Sample] = []
+        self.activations: dict = {}
+        self.first_layer_rows: list[np.ndarray] = []  # inputs of the first weight layer to run, sampled steps
+        self.first_layer_done = False  # this forward's first weight layer has run
+        # The first training cross-entropy's own value and class count: the loss a script backpropagates may
+        # add other terms (a second task, a regulariser), so only this call tells how the classifier started.
+        self.first_class_loss: tuple[float, int] | None = None
+        self.last_root_input: torch.Tensor | None = None
+        self.last_root_output: torch.Tensor | None = None
+        self.nograd_on_train = False
+        self.train_hashes = Counter()  # row key -> times drawn in batches that brought new rows (one pass)
+        self.val_hashes: set[int] = set()
+        self.train_eval_hashes: set[int] = set()  # rows of no-grad passes over training rows
+        self.train_rows: list[np.ndarray] = []
+        self.val_rows: list[np.ndarray] = []
+        self.pairs_x: list[np.ndarray] = []
+        self.pairs_y: list[np.ndarray] = []
+        self.rows_are_ids = False  # the model's first input holds ids (keys, tokens), not whole examples
+        self.graph_leaves: dict[int, torch.Tensor] = {}  # trainable leaves the loss depends on, by id
+        self.graded: set[int] = set()  # the model's parameters seen with a gradient at a sampled step, by id
+        self.batch_majority: float | None = None
+        self.num_classes: int | None = None
+        self.binary_outputs = False
+        self.module_names: dict[int, str] = {}
+        self.activation_modules: list[tuple[nn.Module, str]] = []
         self.stale_batches = Counter()  # per kind (grad / no-grad): batches whose rows were all hashed already
         self.rows_kept = Counter()  # per kind: input rows kept for statistics
         self.rows_done = {True: False, False: False}  # per kind: hashing and keeping finished
-        if (moments := self.overrides.get("standardise")) is not None:
-            self.standardise = (torch.tensor(moments[0]), torch.tensor(moments[1]))
+        self.weight_modules: list[nn.Module] = []
+        self.holds_model: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # optimizer -> holds its params
 
     def __deepcopy__(self, memo) -> ScriptProbe:
         # The model's hooks are bound methods of the probe, so copy.deepcopy(model) (a teacher, an EMA, the best
@@ -243,7 +272,7 @@ class ScriptProbe:
             self._wrap(owner, name, self._functional_activation(kind))
 
     def uninstall(self) -> None:
-        for handle in self._handles + self._global_forward_hooks + self._activation_hooks:
+        for handle in self._handles + self._global_forward_hooks + self._model_hooks + self._activation_hooks:
             handle.remove()
         for owner, name, original, inherited in reversed(self._originals):
             if inherited:
@@ -452,8 +481,10 @@ class ScriptProbe:
             handle.remove()
         self._global_forward_hooks = []
         self.depth = 0
-        self._handles.append(self.model.register_forward_pre_hook(self._model_input, with_kwargs=True))
-        self._handles.append(self.model.register_forward_hook(self._model_output))
+        for handle in self._model_hooks:
+            handle.remove()
+        self._model_hooks = [self.model.register_forward_pre_hook(self._model_input, with_kwargs=True),
+                             self.model.register_forward_hook(self._model_output)]
         self.activation_modules = [(m, kind) for m in self.model.modules() if (kind := probes.activation_kind(m))]
         self.weight_modules = [m for m in self.model.modules() if isinstance(m, FIRST_LAYER_TYPES)]
 
@@ -848,6 +879,8 @@ class ScriptProbe:
         if not self._trains_model(optimizer):
             self.step_kinds = set()
             return
+        if self.model is not None:
+            self._watch_for_next_model(optimizer)
         self._remember("step")
         self.close_validation_window()
         self._unhook_activations()
@@ -856,8 +889,7 @@ class ScriptProbe:
         self.loss_pending = self.last_backward_loss is None
         self.losses.append(math.nan if self.loss_pending else self.last_backward_loss)
         self.lrs.append(float(optimizer.param_groups[0].get("lr", math.nan)))
-        objective = frozenset(self.step_kinds)
-        self.step_objective.append(self.objective_ids.setdefault(objective, len(self.objective_ids)))
+        self.step_objective.append(self._objective(frozenset(self.step_kinds)))
         self.step_kinds = set()
         if self.last_backward_loss is not None:
             self.window_train["loss"].append(self.last_backward_loss)
@@ -899,8 +931,12 @@ class ScriptProbe:
             self.groups = probes.tensor_groups(tensors)
             self.initial = probes.snapshot(self.groups)
             return
-        self.model = max(candidates, key=lambda m: (sum(id(p) in held for p in m.parameters()),
-                                                    self.root_grad_forwards[id(m)]))
+        self._adopt(max(candidates, key=lambda m: (sum(id(p) in held for p in m.parameters()),
+                                                   self.root_grad_forwards[id(m)])))
+
+    def _adopt(self, model: nn.Module) -> None:
+        """Focus on ``model``: its layer groups, their starting weights, and hooks on it alone."""
+        self.model = model
         self.groups = probes.layer_groups(self.model)
         self.initial = probes.snapshot(self.groups)
         constant = probes.constant_weight_groups(self.model)
@@ -915,6 +951,43 @@ class ScriptProbe:
                                                    else inputs.shape[0])
         self.module_names = {id(m): name or type(m).__name__ for name, m in self.model.named_modules()}
         self._focus_on_model()
+
+    def _watch_for_next_model(self, optimizer) -> None:
+        """A second model trained after the first (a student after its teacher, a linear probe on frozen
+        features, a VAE after the classifier that judges it) takes the focus once its optimizer, holding none
+        of the model's parameters, has stepped REFOCUS_STEPS times in a row: optimizers that take turns (a
+        GAN's two) leave the focus where it is."""
+        if self._holds_model_parameters(optimizer):
+            self.next_model = None
+            return
+        if self.next_model is None or self.next_model[0] is not optimizer:
+            self.next_model = (optimizer, len(self.steps), 0)
+        waiting, first, steps = self.next_model
+        self.next_model = (waiting, first, steps + 1)
+        if steps + 1 >= REFOCUS_STEPS:
+            self.next_model = None
+            if (model := _owner(optimizer)) is not None:
+                self._refocus(model, first)
+
+    def _holds_model_parameters(self, optimizer) -> bool:
+        if optimizer not in self.holds_model:
+            ids = {id(p) for ps in self.groups.values() for p in ps}
+            self.holds_model[optimizer] = any(id(p) in ids for group in optimizer.param_groups for p in group["params"])
+        return self.holds_model[optimizer]
+
+    def _refocus(self, model: nn.Module, first: int) -> None:
+        """Start afresh on ``model`` from step index ``first``: the trace describes the model the script ends
+        on, and the steps before belong to another objective."""
+        self._unhook_activations()
+        for setting in ("constant_init_layers", "recurrent", "sequence_length"):
+            self.settings.pop(setting, None)
+        self._start_model_state()
+        self.schedule = probes.SampleSchedule(origin=self.step)
+        self.sampling = True  # this step opens the new model's dense early samples
+        self.phase += 1
+        kinds_of = {number: kinds for (_, kinds), number in self.objective_ids.items()}
+        self.step_objective[first:] = [self._objective(kinds_of[n]) for n in self.step_objective[first:]]
+        self._adopt(model)
 
     def _named_activations(self) -> dict:
         return {key if isinstance(key, str) else self.module_names[key]: stats for key, stats in self.activations.items()
@@ -987,7 +1060,10 @@ class ScriptProbe:
             start -= 1
         if start == 0 or last in self.step_objective[:start] or len(self.step_objective) - start < MIN_OBJECTIVE_STEPS:
             return 0, None
-        return start, next(kinds for kinds, number in self.objective_ids.items() if number == last)
+        return start, next(kinds for (_, kinds), number in self.objective_ids.items() if number == last)
+
+    def _objective(self, kinds: frozenset) -> int:
+        return self.objective_ids.setdefault((self.phase, kinds), len(self.objective_ids))
 
     def training_curve(self) -> list[EpochRow]:
         """For a script that never validated: training loss and metric in TRAINING_CHUNKS stretches of steps."""
