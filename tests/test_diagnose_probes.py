@@ -1040,3 +1040,47 @@ def test_a_second_model_trained_after_the_first_takes_the_focus_and_models_that_
 
     turns = probed(gan)
     assert len(turns.losses) == 120 and {g.n_params for g in turns.groups} == {2 * 16 + 16, 16 + 1}
+
+
+def test_a_discriminator_scoring_real_against_generated_rows_is_no_classifier_whose_labels_lack_signal():
+    """A GAN's discriminator scores real rows against ones and generated rows against zeros in each of its
+    steps; at equilibrium it is at chance by design. A classifier whose labels were shuffled stays a finding."""
+    real = torch.randn(512, 2) * 0.5 + 2
+
+    def gan(steps=150):
+        generator = nn.Sequential(nn.Linear(4, 32), nn.ReLU(), nn.Linear(32, 2))
+        critic = nn.Sequential(nn.Linear(2, 32), nn.ReLU(), nn.Linear(32, 1))
+        c_opt, g_opt = torch.optim.Adam(critic.parameters(), lr=2e-3), torch.optim.Adam(generator.parameters(), lr=2e-3)
+        ones, zeros = torch.ones(64, 1), torch.zeros(64, 1)
+        for step in range(steps):
+            fake = torch.randn(64, 2) * 0.5 + 2 + 0.01 * generator(torch.randn(64, 4))  # a generator at its goal
+            i = (step * 64) % 512
+            c_opt.zero_grad()
+            (F.binary_cross_entropy_with_logits(critic(real[i:i + 64]), ones)
+             + F.binary_cross_entropy_with_logits(critic(fake.detach()), zeros)).backward()
+            c_opt.step()
+            g_opt.zero_grad()
+            F.binary_cross_entropy_with_logits(critic(fake), ones).backward()
+            g_opt.step()
+
+    trace = probed(gan)
+    assert trace.wiring.real_fake_steps >= 3
+    assert "labels_no_signal" not in [d.label for d in diagnose(trace)]
+
+    X, y = _data(512, classes=2)
+    shuffled = y[torch.randperm(len(y))].float()
+
+    def no_signal():
+        model = nn.Sequential(nn.Linear(8, 32), nn.ReLU(), nn.Linear(32, 1))
+        opt = torch.optim.Adam(model.parameters(), lr=1e-2)
+        for step in range(150):
+            i = (step * 64) % 448
+            opt.zero_grad()
+            F.binary_cross_entropy_with_logits(model(X[i:i + 64]).squeeze(1), shuffled[i:i + 64]).backward()
+            opt.step()
+        with torch.no_grad():
+            F.binary_cross_entropy_with_logits(model(X[448:]).squeeze(1), shuffled[448:])
+
+    shuffled_trace = probed(no_signal)
+    assert shuffled_trace.wiring.real_fake_steps == 0
+    assert "labels_no_signal" in [d.label for d in diagnose(shuffled_trace)]

@@ -140,14 +140,6 @@ KNOWN_MISSES = {
         " (not studied: batch 10 joined the tuning half right after its one scoring)",
     "ve_pinn_heat_rod": "the author's stopped_too_early: the loss still falls steeply, but fresh collocation points at "
         "every step give no pass count and no labels give no simple-model floor, so nothing is found",
-    "wo_moons_gan_two_optimizers": "control: a GAN's discriminator targets read as labels_no_signal"
-        " (not studied: batch 10 joined the tuning half right after its one scoring)",
-    "wo_digits_vae_cosine_kl_warmup": "control: a VAE's reconstruction is judged against simple models as underfitting"
-        " (not studied: batch 10 joined the tuning half right after its one scoring)",
-    "wo_regressor_with_error_critic_accum": "control: lr_too_high fires on a regressor with an error critic"
-        " (not studied: batch 10 joined the tuning half right after its one scoring)",
-    "xi_wine_distill_narrow_student": "the author's momentum_misconfigured; lr_schedule_collapse ranks first"
-        " (not studied: batch 10 joined the tuning half right after its one scoring)",
     "xi_tiny_mlp_budget_synthetic": "the author's plateau; overfitting is found instead"
         " (not studied: batch 10 joined the tuning half right after its one scoring)",
 }

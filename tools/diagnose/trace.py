@@ -134,6 +134,7 @@ class Wiring(_TraceModel):
     bounded_output_calls: int = 0  # the model's output range cannot reach a fifth or more of the targets
     output_range: str | None = None  # nonnegative / unit / symmetric_unit, when bounded_output_calls > 0
     hand_written_loss_backwards: int = 0  # backward() on a loss no nn/functional loss produced
+    real_fake_steps: int = 0  # sampled steps whose loss calls had one target value each, two in all (a GAN's)
     first_class_loss: float | None = None  # the first training cross-entropy call's mean value ...
     first_class_loss_classes: int | None = None  # ... and the classes of its logits
     target_std: float | None = None  # regression targets' spread

@@ -21,6 +21,7 @@ LEAK_LIFT = 0.5  # a leak lifts the model's metric at least half way from chance
 OVERLAP_SHARE = 0.05  # deepchecks fails above 5% of evaluation rows also in train
 INPUT_SCALE = 10.0  # typical |x| beyond this: far outside [-1, 1]
 FEATURE_SCALE_RATIO = 1000.0
+REAL_FAKE_STEPS = 3  # sampled steps with a real-against-generated loss pair that make a GAN
 SORTED_MAJORITY = 0.9
 MIN_SORTED_BATCH = 8  # smaller shuffled batches often hold one class by chance
 IMBALANCE_RATIO = 3.0
@@ -77,6 +78,8 @@ def labels_no_signal(trace: Trace) -> Diagnosis | None:
     d = trace.data
     if d.signal_score is None or d.chance_score is None or not d.signal_rows:
         return None
+    if trace.wiring.real_fake_steps >= REAL_FAKE_STEPS:
+        return None  # a GAN's discriminator: real against generated rows, at chance when the generator is good
     _, val_metric = last_epoch_metrics(trace)
     if trace.task == "classification":
         margin = 2 * math.sqrt(max(d.chance_score * (1 - d.chance_score), 0.0) / d.signal_rows) + 0.02

@@ -159,6 +159,7 @@ class ScriptProbe:
         self.trains_model: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # -> it trains a model
         self.pass_modes = Counter()  # no-grad forwards since the last step, by mode ("train" / "eval")
         self.step_kinds: set[str] = set()  # kinds of the training losses since the last step
+        self.step_constants: set[float] | None = set()  # the one target value of each loss call since the step
         self.objective_ids: dict[tuple[int, frozenset], int] = {}  # each (phase, loss kinds) a step trained on
         self.step_objective: list[int] = []  # per step, the number of its (phase, loss kinds)
         self.last_backward_loss: float | None = None
@@ -566,6 +567,8 @@ class ScriptProbe:
                     self._regression_targets(target)  # the targets' scale and values: sampled batches suffice
             if self.sampling and target.dim() == 1 and not target.is_floating_point():
                 self.batch_majority = probes.majority_fraction(target)
+            if self.sampling:
+                self._note_constant_targets(target)
             self._keep_pair(target, batch)
         elif not self.counts["grad_forwards"]:
             return  # an initial score, before any training forward
@@ -584,6 +587,15 @@ class ScriptProbe:
         elif not grad:
             window = self.window_train_eval if self.nograd_on_train else self.window_val
             self._score(kind, with_logits, classes, input, target, window, keep=not self.nograd_on_train)
+
+    def _note_constant_targets(self, target: torch.Tensor) -> None:
+        """A GAN's discriminator step scores real rows against ones and generated rows against zeros: each loss
+        call has one target value, and the step has two. (Python floats: the probe's own == is wrapped.)"""
+        if self.step_constants is None or target.numel() < 2 or not target.is_floating_point():
+            self.step_constants = None
+            return
+        low, high = float(target.min()), float(target.max())
+        self.step_constants = {low} | self.step_constants if low == high else None
 
     def _check_loss_inputs(self, kind: str, with_logits: bool, input: torch.Tensor, target: torch.Tensor,
                            batch: int, reduction: str) -> None:
@@ -893,6 +905,9 @@ class ScriptProbe:
         self.step_kinds = set()
         if self.last_backward_loss is not None:
             self.window_train["loss"].append(self.last_backward_loss)
+        if self.sampling and self.step_constants is not None and len(self.step_constants) >= 2:
+            self.counts["real_fake_steps"] += 1
+        self.step_constants = set()
         if self.sampling and self.groups:
             self.graded.update(id(p) for ps in self.groups.values() for p in ps if p.grad is not None)
             self.samples.append(Sample(

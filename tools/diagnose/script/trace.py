@@ -129,6 +129,7 @@ def _wiring(probe: ScriptProbe, loss_kind: str | None) -> Wiring:
                   bounded_output_calls=sum(probe.output_ranges.values()), output_range=_most_common(probe.output_ranges),
                   hand_written_loss_backwards=counts["hand_written"], target_std=target_std,
                   first_class_loss=first_class_loss, first_class_loss_classes=first_class_classes,
+                  real_fake_steps=counts["real_fake_steps"],
                   target_abs_mean=abs(target_mean) if target_mean is not None else None,
                   bn_batch_of_one_forwards=counts["bn_batch_of_one"], scheduler_steps=counts["scheduler_steps"],
                   unreadable_tensors=probe.unreadable)
