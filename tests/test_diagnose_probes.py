@@ -128,7 +128,30 @@ def test_validation_scored_by_comparing_predictions_with_labels_is_read_without_
         trace = probed(lambda binary=binary: loop(binary))
         assert trace.data.val_compared_accuracy == pytest.approx(printed[-1])
         assert trace.data.val_compared_rows == len(X_val)
+        # Each pass is a row of the curves, with the accuracy the script printed.
+        assert [r.val_metric for r in trace.epochs] == pytest.approx(printed)
+        assert all(r.val_loss is None and r.val_metric_rows == len(X_val) and r.train_loss for r in trace.epochs)
     assert "__eq__" not in torch.Tensor.__dict__ and "eq" not in torch.Tensor.__dict__  # put back as it was
+
+
+def test_a_single_scoring_without_a_loss_at_the_end_leaves_the_training_curve():
+    X, y = _data()
+    X_val, y_val = _data(128)[0] + 0.01, _data(128)[1]
+
+    def loop():
+        model = nn.Sequential(nn.Linear(8, 32), nn.ReLU(), nn.Linear(32, 3))
+        opt = torch.optim.SGD(model.parameters(), lr=0.1)
+        for step in range(120):
+            i = (step * 32) % 256
+            opt.zero_grad()
+            F.cross_entropy(model(X[i:i + 32]), y[i:i + 32]).backward()
+            opt.step()
+        with torch.no_grad():
+            (model(X_val).argmax(1) == y_val).float().mean()
+
+    trace = probed(loop)
+    assert trace.data.val_compared_rows == len(X_val) and trace.data.val_compared_accuracy is not None
+    assert len(trace.epochs) == 6 and all(r.val_metric is None and r.train_loss for r in trace.epochs)
 
 
 def test_the_lr_the_scheduler_sets_is_recorded_and_a_collapse_is_named():

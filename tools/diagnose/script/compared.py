@@ -61,13 +61,15 @@ class ComparedAccuracy:
             return torch.equal(values, last)
         return values.numel() == self.pending_rows and torch.equal(values, torch.cat(self.pending))
 
-    def close_pass(self) -> None:
-        """A training step ends the pass: keep its tally when it scored anything."""
+    def close_pass(self) -> tuple[int, int] | None:
+        """A training step ends the pass: keep its tally when it scored anything, and return it."""
+        scored = None
         if self.rows:
-            self.last_pass = (self.hits, self.rows)
+            self.last_pass = scored = (self.hits, self.rows)
             self.hits = self.rows = 0
         if self.pending:
             self.pending, self.pending_rows = [], 0
+        return scored
 
     @property
     def accuracy(self) -> float | None:

@@ -178,6 +178,7 @@ class ScriptProbe:
         self.settings: dict[str, float | str | None] = {}
         # per validation pass (a run of no-grad loss calls): the curves of script mode
         self.epochs: list[EpochRow] = []
+        self.compared_epochs: list[EpochRow] = []  # passes scored by comparing predictions, without a loss
         self.window_train = _window()
         self.window_val = _window()
         self.window_train_eval = _window()  # no-grad passes over training rows
@@ -1041,7 +1042,7 @@ class ScriptProbe:
         No-grad forwards in train mode count as validation in the wrong mode only when no forward between the
         same two steps ran in eval mode: beside an eval-mode pass they are deliberate sampling (MC dropout).
         """
-        self.compared.close_pass()
+        compared = self.compared.close_pass()
         if not self.pass_modes["eval"]:
             self.counts["nograd_forwards_in_train"] += self.pass_modes["train"]
         self.pass_modes.clear()
@@ -1049,15 +1050,19 @@ class ScriptProbe:
         other_rows = self.counts["nograd_forwards"] > self.counts["train_row_eval_forwards"]
         if not val["loss"] and extra["loss"] and not other_rows:
             val, extra = extra, _window()
-        if not val["loss"]:
+        if not val["loss"] and compared is None:
             return
+        # A pass scored by comparing predictions with labels, without a loss, gives the row its accuracy.
+        val_metric, val_rows = (self._metric(val), self._metric_rows(val)) if val["loss"] else \
+            (compared[0] / compared[1], compared[1])
         train = extra if self._metric_rows(extra) else self.window_train
-        self.epochs.append(EpochRow(epoch=len(self.epochs) + 1, step=self.step,
+        rows = self.epochs if val["loss"] else self.compared_epochs
+        rows.append(EpochRow(epoch=len(rows) + 1, step=self.step,
                                     train_loss=float(np.mean(self.window_train["loss"]))
                                     if self.window_train["loss"] else None,
-                                    val_loss=float(np.mean(val["loss"])), train_metric=self._metric(train),
-                                    val_metric=self._metric(val), train_metric_rows=self._metric_rows(train) or None,
-                                    val_metric_rows=self._metric_rows(val) or None))
+                                    val_loss=float(np.mean(val["loss"])) if val["loss"] else None,
+                                    train_metric=self._metric(train), val_metric=val_metric,
+                                    train_metric_rows=self._metric_rows(train) or None, val_metric_rows=val_rows or None))
         if val["targets"]:
             self.val_targets = np.concatenate(val["targets"])[:VAL_ROWS_KEPT]
             self.val_preds = np.concatenate(val["preds"])[:VAL_ROWS_KEPT]
@@ -1081,8 +1086,14 @@ class ScriptProbe:
         return self.objective_ids.setdefault((self.phase, kinds), len(self.objective_ids))
 
     def training_curve(self) -> list[EpochRow]:
-        """For a script that never validated: training loss and metric in TRAINING_CHUNKS stretches of steps."""
-        if self.epochs or len(self.losses) < 2 * TRAINING_CHUNKS:
+        """The curves: one row per validation pass; for a script that validated only by comparing predictions with
+        labels, one per such pass, when there were two or more; else training loss and metric in TRAINING_CHUNKS
+        stretches of steps (a single scoring at the end is no curve)."""
+        if self.epochs:
+            return self.epochs
+        if len(self.compared_epochs) >= 2:
+            return self.compared_epochs
+        if len(self.losses) < 2 * TRAINING_CHUNKS:
             return self.epochs
         rows, bounds = [], np.linspace(0, len(self.losses), TRAINING_CHUNKS + 1).round().astype(int)
         for number, (start, end) in enumerate(zip(bounds[:-1], bounds[1:], strict=True)):
