@@ -1064,6 +1064,19 @@ def test_a_second_model_trained_after_the_first_takes_the_focus_and_models_that_
     turns = probed(gan)
     assert len(turns.losses) == 120 and {g.n_params for g in turns.groups} == {2 * 16 + 16, 16 + 1}
 
+    def head_on_backbone():
+        backbone, head = nn.Sequential(nn.Linear(8, 32), nn.ReLU()), nn.Linear(32, 3)
+        for params in ([*backbone.parameters(), *head.parameters()], [*head.parameters()]):
+            opt = torch.optim.Adam(params, lr=1e-2)
+            for step in range(40):
+                i = (step * 32) % 256
+                opt.zero_grad()
+                F.cross_entropy(head(backbone(X[i:i + 32])), y[i:i + 32]).backward()
+                opt.step()
+
+    fed = probed(head_on_backbone)
+    assert {g.n_params for g in fed.groups} == {8 * 32 + 32}  # the backbone keeps the focus
+
 
 def test_a_discriminator_scoring_real_against_generated_rows_is_no_classifier_whose_labels_lack_signal():
     """A GAN's discriminator scores real rows against ones and generated rows against zeros in each of its
@@ -1107,3 +1120,27 @@ def test_a_discriminator_scoring_real_against_generated_rows_is_no_classifier_wh
     shuffled_trace = probed(no_signal)
     assert shuffled_trace.wiring.real_fake_steps == 0
     assert "labels_no_signal" in [d.label for d in diagnose(shuffled_trace)]
+
+
+def test_a_model_that_takes_the_focus_late_has_its_train_metric_pass_told_from_validation():
+    """The next seed's model takes the focus after REFOCUS_STEPS steps, an epoch here: its training rows are
+    hashed from the next epoch on, and until they are, its no-grad passes are not taken as validation rows."""
+    def seeds():
+        for seed in (0, 1):
+            generator = torch.Generator().manual_seed(seed)
+            X, y = torch.randn(200, 8, generator=generator), torch.randint(0, 3, (200,), generator=generator)
+            X_tr, y_tr, X_va, y_va = X[:160], y[:160], X[160:], y[160:]
+            model = nn.Sequential(nn.Linear(8, 32), nn.ReLU(), nn.Linear(32, 3))
+            opt = torch.optim.Adam(model.parameters(), lr=1e-2)
+            for _ in range(6):
+                for i in range(0, 160, 32):
+                    opt.zero_grad()
+                    F.cross_entropy(model(X_tr[i:i + 32]), y_tr[i:i + 32]).backward()
+                    opt.step()
+                with torch.no_grad():
+                    F.cross_entropy(model(X_tr), y_tr)  # the train metric
+                    F.cross_entropy(model(X_va), y_va)
+
+    trace = probed(seeds)
+    assert trace.steps[0] == 30 and trace.data.val_in_train_fraction == 0
+    assert "train_val_overlap" not in [d.label for d in diagnose(trace)]

@@ -240,6 +240,10 @@ def test_labels_without_signal_and_a_weak_model_against_a_simple_one():
                           val_balanced_accuracy=0.33)
     rows = [EpochRow(epoch=e, train_metric=0.4, val_metric=0.33) for e in range(1, 4)]
     assert _labels(_trace(num_classes=3, data=no_signal, epochs=rows))[0] == "labels_no_signal"
+    # Simple models on flattened point sets see nothing, yet the model scores validation well without a loss.
+    scored = dict(signal_score=0.34, chance_score=1 / 3, signal_rows=800, class_counts={"0": 300, "1": 260, "2": 240})
+    assert "labels_no_signal" not in _labels(_trace(num_classes=3, data=DataFacts(**scored, val_compared_accuracy=0.89)))
+    assert "labels_no_signal" in _labels(_trace(num_classes=3, data=DataFacts(**scored, val_compared_accuracy=0.4)))
     weak = DataFacts(signal_score=0.95, chance_score=0.1, simple_model_score=0.96, signal_rows=800)
     rows = [EpochRow(epoch=e, train_metric=0.55, val_metric=0.52) for e in range(1, 4)]
     assert _labels(_trace(data=weak, epochs=rows))[0] == "underfitting"

@@ -85,7 +85,12 @@ def labels_no_signal(trace: Trace) -> Diagnosis | None:
         margin = 2 * math.sqrt(max(d.chance_score * (1 - d.chance_score), 0.0) / d.signal_rows) + 0.02
         chance_level = d.signal_score <= d.chance_score + margin
         val_balanced = d.val_balanced_accuracy
-        model_at_chance = val_balanced is None or val_balanced <= d.chance_score + max(margin, 0.1)
+        if val_balanced is not None:
+            model_at_chance = val_balanced <= d.chance_score + max(margin, 0.1)
+        else:  # validation scored without a loss: its plain accuracy against the share of the commonest class
+            counts = d.class_counts
+            majority = max(counts.values()) / sum(counts.values()) if counts else d.chance_score
+            model_at_chance = d.val_compared_accuracy is None or d.val_compared_accuracy <= majority + max(margin, 0.1)
     else:
         chance_level = d.signal_score < 0.05
         model_at_chance = val_metric is None or val_metric < 0.1

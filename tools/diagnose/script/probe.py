@@ -241,6 +241,9 @@ class ScriptProbe:
         self.rows_done = {True: False, False: False}  # per kind: hashing and keeping finished
         self.weight_modules: list[nn.Module] = []
         self.holds_model: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # optimizer -> holds its params
+        self.owners: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # other optimizer -> the module it trains
+        self.fed_by_model: set[int] = set()  # ids of those modules seen taking the model's output as their input
+        self.settling = False  # refocused, and the training rows the model missed before are not all hashed yet
 
     def __deepcopy__(self, memo) -> ScriptProbe:
         # The model's hooks are bound methods of the probe, so copy.deepcopy(model) (a teacher, an EMA, the best
@@ -443,6 +446,10 @@ class ScriptProbe:
         return sum(m.training for m in layers) * 2 > len(layers)
 
     def _keep_rows(self, first: torch.Tensor, inputs: tuple, grad: bool) -> None:
+        if not grad and self.settling:
+            if not self.stale_batches[True] and not self.rows_done[True]:
+                return  # a model that took the focus late: until its training rows cycle, no row is told from them
+            self.settling = False
         hashes, kept = (self.train_hashes, self.train_rows) if grad else (self.val_hashes, self.val_rows)
         # Once whole batches come back already hashed, the data has cycled: stop hashing.
         hashing = len(hashes) < HASHED_ROWS and self.stale_batches[grad] < STALE_BATCHES
@@ -969,21 +976,34 @@ class ScriptProbe:
         self._focus_on_model()
 
     def _watch_for_next_model(self, optimizer) -> None:
-        """A second model trained after the first (a student after its teacher, a linear probe on frozen
-        features, a VAE after the classifier that judges it) takes the focus once its optimizer, holding none
-        of the model's parameters, has stepped REFOCUS_STEPS times in a row: optimizers that take turns (a
-        GAN's two) leave the focus where it is."""
+        """A second model trained after the first (a student after its teacher, a VAE after the classifier that
+        judges it, the next fold's model) takes the focus once its optimizer, holding none of the model's
+        parameters, has stepped REFOCUS_STEPS times in a row. Optimizers that take turns (a GAN's two) leave the
+        focus where it is, and so does a head fed the model's own outputs (trained on a frozen backbone before
+        both are tuned together): the model is still part of what the script trains."""
         if self._holds_model_parameters(optimizer):
             self.next_model = None
             return
+        if optimizer not in self.owners:
+            owner = _owner(optimizer)
+            self.owners[optimizer] = owner
+            if owner is not None:
+                self._model_hooks.append(owner.register_forward_pre_hook(self._note_fed_by_model))
         if self.next_model is None or self.next_model[0] is not optimizer:
             self.next_model = (optimizer, len(self.steps), 0)
         waiting, first, steps = self.next_model
         self.next_model = (waiting, first, steps + 1)
-        if steps + 1 >= REFOCUS_STEPS:
+        owner = self.owners[optimizer]
+        if steps + 1 >= REFOCUS_STEPS and owner is not None and id(owner) not in self.fed_by_model:
             self.next_model = None
-            if (model := _owner(optimizer)) is not None:
-                self._refocus(model, first)
+            self._refocus(owner, first)
+
+    @_guarded
+    def _note_fed_by_model(self, module, args) -> None:
+        output = self.last_root_output
+        first = next((a for a in args if isinstance(a, torch.Tensor)), None)
+        if output is not None and first is not None and first.data_ptr() == output.data_ptr():
+            self.fed_by_model.add(id(module))
 
     def _holds_model_parameters(self, optimizer) -> bool:
         if optimizer not in self.holds_model:
@@ -998,6 +1018,7 @@ class ScriptProbe:
         for setting in ("constant_init_layers", "recurrent", "sequence_length"):
             self.settings.pop(setting, None)
         self._start_model_state()
+        self.settling = True
         self.schedule = probes.SampleSchedule(origin=self.step)
         self.sampling = True  # this step opens the new model's dense early samples
         self.phase += 1
