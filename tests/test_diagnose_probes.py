@@ -1144,3 +1144,30 @@ def test_a_model_that_takes_the_focus_late_has_its_train_metric_pass_told_from_v
     trace = probed(seeds)
     assert trace.steps[0] == 30 and trace.data.val_in_train_fraction == 0
     assert "train_val_overlap" not in [d.label for d in diagnose(trace)]
+
+
+def test_an_ensemble_trained_through_vmap_on_a_meta_skeleton_is_read_from_its_stacked_weights():
+    """torch.func's ensembling runs stacked weights through a copy of the model on the meta device: that copy
+    has no weights to read, so the trace's groups are the stacked tensors the optimizer holds."""
+    from torch.func import functional_call, stack_module_state
+
+    X, y = _data()
+
+    def loop():
+        members = [nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 3)) for _ in range(3)]
+        params, buffers = stack_module_state(members)
+        skeleton = copy.deepcopy(members[0]).to("meta")
+
+        def one(p, b, x):
+            return functional_call(skeleton, (p, b), (x,))
+
+        opt = torch.optim.Adam(params.values(), lr=1e-2)
+        for step in range(40):
+            i = (step * 32) % 256
+            out = torch.vmap(one, in_dims=(0, 0, None))(params, buffers, X[i:i + 32])
+            opt.zero_grad()
+            F.cross_entropy(out.reshape(-1, 3), y[i:i + 32].repeat(3)).backward()
+            opt.step()
+
+    trace = probed(loop)
+    assert trace.wiring.optimizer_steps == 40 and sum(g.n_params for g in trace.groups) == 3 * (8 * 16 + 16 + 16 * 3 + 3)

@@ -947,7 +947,10 @@ class ScriptProbe:
 
     def _find_model(self) -> None:
         held = {id(p) for o in self.optimizers for g in o.param_groups for p in g["params"]}
-        candidates = [m for m in self.roots.values() if self.root_grad_forwards[id(m)]]
+        # A module of meta tensors (the skeleton torch.func.functional_call runs stacked weights through) holds
+        # no weights of its own: the weights are the tensors the optimizer holds.
+        candidates = [m for m in self.roots.values() if self.root_grad_forwards[id(m)]
+                      and any(not p.is_meta for p in m.parameters())]
         if not candidates:
             # No module ran a training forward: the model is plain tensors the optimizer holds (x @ W1 + b1).
             tensors = [p for o in self.optimizers for g in o.param_groups for p in g["params"] if p.requires_grad]
