@@ -88,8 +88,7 @@ def labels_no_signal(trace: Trace) -> Diagnosis | None:
         if val_balanced is not None:
             model_at_chance = val_balanced <= d.chance_score + max(margin, 0.1)
         else:  # validation scored without a loss: its plain accuracy against the share of the commonest class
-            counts = d.class_counts
-            majority = max(counts.values()) / sum(counts.values()) if counts else d.chance_score
+            majority = _majority_share(d.class_counts) or d.chance_score
             model_at_chance = d.val_compared_accuracy is None or d.val_compared_accuracy <= majority + max(margin, 0.1)
     else:
         chance_level = d.signal_score < 0.05
@@ -111,6 +110,11 @@ def labels_no_signal(trace: Trace) -> Diagnosis | None:
             "inspect a few rows with their labels by hand.")
 
 
+def _majority_share(counts: dict[str, int] | None) -> float | None:
+    """The commonest class's share of the training rows."""
+    return max(counts.values()) / max(sum(counts.values()), 1) if counts else None
+
+
 def _score_name(trace: Trace) -> str:
     return "balanced accuracy" if trace.task == "classification" else "r2"
 
@@ -124,7 +128,7 @@ def unshuffled_sorted_data(trace: Trace) -> Diagnosis | None:
         return None
     # The median: in sorted data the few batches that straddle two classes' boundary are mixed.
     share = statistics.median(shares)
-    overall = max(counts.values()) / max(sum(counts.values()), 1) if counts else None
+    overall = _majority_share(counts)
     if share < SORTED_MAJORITY or (overall is not None and overall > 0.7):
         return None
     return Diagnosis(

@@ -100,22 +100,27 @@ def _owner(optimizer) -> nn.Module | None:
     return best
 
 
-def _row_leaves(tensor: torch.Tensor) -> list[torch.Tensor]:
-    """The tensor if it is a leaf, else the leaves its graph was built from that have as many rows
-    (``torch.cat([x, t], 1)`` of two collocation columns); a layer's weight upstream has other rows."""
-    if tensor.grad_fn is None:
-        return [tensor]
-    rows, leaves, seen, queue = len(tensor), [], set(), [tensor.grad_fn]
-    while queue and len(seen) < INPUT_SEARCH_NODES:
+def _graph_leaves(grad_fn, limit: int):
+    """The leaf tensors (AccumulateGrad nodes' variables) an autograd graph was built from, walking at most
+    ``limit`` nodes back from ``grad_fn``."""
+    seen, queue = set(), [grad_fn]
+    while queue and len(seen) < limit:
         node = queue.pop()
         if node is None or id(node) in seen:
             continue
         seen.add(id(node))
         variable = getattr(node, "variable", None)
-        if isinstance(variable, torch.Tensor) and variable.dim() and len(variable) == rows:
-            leaves.append(variable)
+        if isinstance(variable, torch.Tensor):
+            yield variable
         queue.extend(child for child, _ in node.next_functions)
-    return leaves
+
+
+def _row_leaves(tensor: torch.Tensor) -> list[torch.Tensor]:
+    """The tensor if it is a leaf, else the leaves its graph was built from that have as many rows
+    (``torch.cat([x, t], 1)`` of two collocation columns); a layer's weight upstream has other rows."""
+    if tensor.grad_fn is None:
+        return [tensor]
+    return [leaf for leaf in _graph_leaves(tensor.grad_fn, INPUT_SEARCH_NODES) if leaf.dim() and len(leaf) == len(tensor)]
 
 
 def _replace_first(args: tuple, tensor: torch.Tensor) -> tuple:
@@ -203,11 +208,13 @@ class ScriptProbe:
         if (moments := self.overrides.get("standardise")) is not None:
             self.standardise = (torch.tensor(moments[0]), torch.tensor(moments[1]))
 
-    def _start_model_state(self) -> None:
-        """What the probe knows of the model in focus and the rows it sees: set afresh when a second model
-        takes the focus (``_refocus``)."""
+    def _start_model_state(self, origin: int = 0) -> None:
+        """What the probe knows of the model in focus and the rows it sees: set afresh, from step ``origin``,
+        when a second model takes the focus (``_refocus``)."""
         self.model: nn.Module | None = None
-        self.schedule = probes.SampleSchedule()
+        self.schedule = probes.SampleSchedule(origin)
+        # A model that took the focus late: until its training rows cycle, the rows it missed cannot be told apart.
+        self.settling = origin > 0
         self.groups: dict[str, list[nn.Parameter]] = {}
         self.initial: list[torch.Tensor] = []
         self.before: list[torch.Tensor] = []
@@ -243,7 +250,6 @@ class ScriptProbe:
         self.holds_model: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # optimizer -> holds its params
         self.owners: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # other optimizer -> the module it trains
         self.fed_by_model: set[int] = set()  # ids of those modules seen taking the model's output as their input
-        self.settling = False  # refocused, and the training rows the model missed before are not all hashed yet
 
     def __deepcopy__(self, memo) -> ScriptProbe:
         # The model's hooks are bound methods of the probe, so copy.deepcopy(model) (a teacher, an EMA, the best
@@ -723,16 +729,9 @@ class ScriptProbe:
     def _collect_leaves(self, loss: torch.Tensor) -> None:
         """Trainable leaf tensors the loss depends on (its graph's AccumulateGrad nodes): they all get a
         gradient, so any that neither the model registers nor an optimizer holds never learn."""
-        seen, queue = set(), [loss.grad_fn]
-        while queue and len(seen) < LEAF_SEARCH_NODES:
-            node = queue.pop()
-            if node is None or id(node) in seen:
-                continue
-            seen.add(id(node))
-            variable = getattr(node, "variable", None)
-            if isinstance(variable, torch.Tensor) and not self._is_input_leaf(variable):
-                self.graph_leaves.setdefault(id(variable), variable)
-            queue.extend(child for child, _ in node.next_functions)
+        for leaf in _graph_leaves(loss.grad_fn, LEAF_SEARCH_NODES):
+            if not self._is_input_leaf(leaf):
+                self.graph_leaves.setdefault(id(leaf), leaf)
 
     def _note_input_leaves(self, inputs: tuple) -> None:
         """Inputs that require grad (PINN collocation points, adversarial examples) and the row-shaped leaves
@@ -913,9 +912,9 @@ class ScriptProbe:
         self.step_kinds = set()
         if self.last_backward_loss is not None:
             self.window_train["loss"].append(self.last_backward_loss)
-        if self.sampling and self.step_constants is not None and len(self.step_constants) >= 2:
-            self.counts["real_fake_steps"] += 1
-        self.step_constants = set()
+        if self.sampling:  # only sampled steps note their targets' values
+            self.counts["real_fake_steps"] += self.step_constants is not None and len(self.step_constants) >= 2
+            self.step_constants = set()
         if self.sampling and self.groups:
             self.graded.update(id(p) for ps in self.groups.values() for p in ps if p.grad is not None)
             self.samples.append(Sample(
@@ -1020,9 +1019,7 @@ class ScriptProbe:
         self._unhook_activations()
         for setting in ("constant_init_layers", "recurrent", "sequence_length"):
             self.settings.pop(setting, None)
-        self._start_model_state()
-        self.settling = True
-        self.schedule = probes.SampleSchedule(origin=self.step)
+        self._start_model_state(origin=self.step)
         self.sampling = True  # this step opens the new model's dense early samples
         self.phase += 1
         kinds_of = {number: kinds for (_, kinds), number in self.objective_ids.items()}
@@ -1082,11 +1079,10 @@ class ScriptProbe:
         train = extra if self._metric_rows(extra) else self.window_train
         rows = self.epochs if val["loss"] else self.compared_epochs
         rows.append(EpochRow(epoch=len(rows) + 1, step=self.step,
-                                    train_loss=float(np.mean(self.window_train["loss"]))
-                                    if self.window_train["loss"] else None,
-                                    val_loss=float(np.mean(val["loss"])) if val["loss"] else None,
-                                    train_metric=self._metric(train), val_metric=val_metric,
-                                    train_metric_rows=self._metric_rows(train) or None, val_metric_rows=val_rows or None))
+                             train_loss=float(np.mean(self.window_train["loss"])) if self.window_train["loss"] else None,
+                             val_loss=float(np.mean(val["loss"])) if val["loss"] else None,
+                             train_metric=self._metric(train), val_metric=val_metric,
+                             train_metric_rows=self._metric_rows(train) or None, val_metric_rows=val_rows or None))
         if val["targets"]:
             self.val_targets = np.concatenate(val["targets"])[:VAL_ROWS_KEPT]
             self.val_preds = np.concatenate(val["preds"])[:VAL_ROWS_KEPT]
