@@ -3,6 +3,7 @@
     nice -n 10 .venv/bin/python bench/replay_diagnose.py record /tmp/traces            # every script case
     nice -n 10 .venv/bin/python bench/replay_diagnose.py record /tmp/traces --controls # healthy controls only
     nice -n 10 .venv/bin/python bench/replay_diagnose.py record /tmp/traces --shard 0/2 # one of two processes
+    nice -n 10 .venv/bin/python bench/replay_diagnose.py record /tmp/traces --names @names.txt  # these again
     .venv/bin/python bench/replay_diagnose.py replay /tmp/traces                       # score; list what changed
     .venv/bin/python bench/replay_diagnose.py replay /tmp/traces --accept              # ... and make it the baseline
 
@@ -39,20 +40,23 @@ def tuning_scripts(controls_only: bool = False) -> list[Case]:
     return [c for c in CASES if c.mode["kind"] == "script" and c.half == "tune" and not (controls_only and c.expect)]
 
 
-def record(folder: Path, controls_only: bool, shard: tuple[int, int] = (0, 1)) -> None:
+def record(folder: Path, controls_only: bool, shard: tuple[int, int] = (0, 1), names: set[str] | None = None) -> None:
     """Record every ``shard[1]``-th case from the ``shard[0]``-th: one process per core, each with its own
-    index, which replay joins."""
+    index, which replay joins. With ``names``, those cases only, recorded again (after a probe change that
+    concerns them), into the same index."""
     folder.mkdir(parents=True, exist_ok=True)
     number, shards = shard
     index_path = folder / (INDEX if shards == 1 else f"recorded.{number}.json")
     index = json.loads(index_path.read_text()) if index_path.exists() else {}
-    for case in tuning_scripts(controls_only)[number::shards]:
-        if case.name in index:
+    done = set(index) - (names or set())
+    for case in [c for c in tuning_scripts(controls_only) if names is None or c.name in names][number::shards]:
+        if case.name in done:
             continue  # recorded already: a recording interrupted part way resumes where it stopped
         with tempfile.TemporaryDirectory() as workspace:
             row = run_case(case, prove=False, workspace=Path(workspace))
             (folder / f"{case.name}.json").write_text(Path(row["trace_path"]).read_text())
         index[case.name] = row["labels"]
+        done.add(case.name)
         index_path.write_text(json.dumps(index, indent=1))
         print(f"recorded {case.name:44s} {','.join(row['labels'][:3]) or '-'}", flush=True)
 
@@ -60,10 +64,13 @@ def record(folder: Path, controls_only: bool, shard: tuple[int, int] = (0, 1)) -
 def replay(folder: Path, accept: bool = False) -> int:
     """Print each case whose diagnoses differ from the baseline, and the score; the number of changes. With
     ``accept``, this replay's diagnoses become the baseline."""
-    if not (folder / INDEX).exists():  # the first replay of a recording made in shards joins their indexes
-        shards = sorted(folder.glob("recorded.*.json"))
-        (folder / INDEX).write_text(json.dumps({k: v for p in shards for k, v in json.loads(p.read_text()).items()}))
-    index = json.loads((folder / INDEX).read_text())
+    joined = folder / INDEX
+    # A recording made in shards (or shards recorded again) joins the index when newer than it.
+    since = joined.stat().st_mtime if joined.exists() else 0.0
+    index = json.loads(joined.read_text()) if joined.exists() else {}
+    for shard in sorted(p for p in folder.glob("recorded.*.json") if p.stat().st_mtime > since):
+        index.update(json.loads(shard.read_text()))
+    joined.write_text(json.dumps(index, indent=1))
     by_name = {c.name: c for c in tuning_scripts()}
     rows, changed = [], 0
     for name, recorded in index.items():
@@ -81,7 +88,7 @@ def replay(folder: Path, accept: bool = False) -> int:
                   + (" (known miss)" if name in KNOWN_MISSES else "") + (f" RULE FAILURES {failures}" if failures else ""))
         index[name] = labels
     if accept:
-        (folder / INDEX).write_text(json.dumps(index, indent=1))
+        joined.write_text(json.dumps(index, indent=1))
     print(f"\n{len(index)} recorded cases, {changed} changed: {score(rows)}")
     return changed
 
@@ -93,11 +100,15 @@ def main() -> None:
     parser.add_argument("--controls", action="store_true", help="record: the healthy controls only")
     parser.add_argument("--accept", action="store_true", help="replay: make this replay's diagnoses the baseline")
     parser.add_argument("--shard", default="0/1", help="record: I/N, every N-th case from the I-th")
+    parser.add_argument("--names", help="record: these cases again, comma-separated or @file (one per line)")
     options = parser.parse_args()
     torch.set_num_threads(1)
     if options.action == "record":
         number, shards = (int(part) for part in options.shard.split("/"))
-        record(options.folder, options.controls, (number, shards))
+        names = options.names
+        if names is not None:
+            names = set((Path(names[1:]).read_text() if names.startswith("@") else names.replace(",", "\n")).split())
+        record(options.folder, options.controls, (number, shards), names)
     else:
         replay(options.folder, options.accept)
 

@@ -10,6 +10,7 @@ import copy
 import math
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
@@ -132,6 +133,52 @@ def test_validation_scored_by_comparing_predictions_with_labels_is_read_without_
         assert [r.val_metric for r in trace.epochs] == pytest.approx(printed)
         assert all(r.val_loss is None and r.val_metric_rows == len(X_val) and r.train_loss for r in trace.epochs)
     assert "__eq__" not in torch.Tensor.__dict__ and "eq" not in torch.Tensor.__dict__  # put back as it was
+
+
+def test_validation_scored_with_scikit_learn_metrics_is_read_without_a_loss():
+    X, y = _data()
+    X_val, y_val = _data(128)[0] + 0.01, _data(128)[1]
+    targets, val_targets = X[:, 0] * 50 + 200, X_val[:, 0] * 50 + 200  # a raw scale, standardised for training
+    mean, std = float(targets.mean()), float(targets.std())
+    printed = []
+
+    def loop(regression: bool):
+        # imported as a script imports it: after the probe is installed
+        from sklearn.metrics import accuracy_score, f1_score, r2_score
+
+        model = nn.Sequential(nn.Linear(8, 32), nn.ReLU(), nn.Linear(32, 1 if regression else 3))
+        opt = torch.optim.Adam(model.parameters(), lr=1e-2)
+        for _ in range(4):
+            for i in range(0, len(X), 32):
+                opt.zero_grad()
+                out = model(X[i:i + 32])
+                if regression:
+                    F.mse_loss(out.squeeze(1), (targets[i:i + 32] - mean) / std).backward()
+                else:
+                    F.cross_entropy(out, y[i:i + 32]).backward()
+                opt.step()
+            with torch.no_grad():
+                out = model(X_val)
+            if regression:
+                r2_score(val_targets.numpy(), np.full(len(X_val), mean))  # a baseline's score: not the model's
+                printed.append(r2_score(val_targets.numpy(), out.squeeze(1).numpy() * std + mean))  # back on scale
+            else:
+                predicted = out.argmax(1).numpy()
+                accuracy_score(y_val.numpy(), np.zeros(len(y_val)))  # a baseline's score: not the model's
+                printed.append(accuracy_score(y_val.numpy(), predicted))
+                f1_score(y_val.numpy(), predicted, average="macro")  # the same pass scored twice counts once
+
+    for regression in (False, True):
+        printed.clear()
+        trace = probed(lambda regression=regression: loop(regression))
+        assert trace.metric_name == ("r2" if regression else "accuracy")
+        assert [r.val_metric for r in trace.epochs] == pytest.approx(printed, abs=1e-4)
+        assert all(r.val_loss is None and r.val_metric_rows == len(X_val) for r in trace.epochs)
+        compared = trace.data.val_compared_r2 if regression else trace.data.val_compared_accuracy
+        assert compared == pytest.approx(printed[-1], abs=1e-4) and trace.data.val_compared_rows == len(X_val)
+    import sklearn.metrics
+
+    assert sklearn.metrics.r2_score is sklearn.metrics._regression.r2_score  # put back as it was
 
 
 def test_a_single_scoring_without_a_loss_at_the_end_leaves_the_training_curve():

@@ -104,9 +104,11 @@ class DataFacts(_TraceModel):
     val_balanced_accuracy: float | None = None
     train_accuracy: float | None = None  # latest training batches' predictions, when no validation pass is seen
     train_balanced_accuracy: float | None = None
-    # The script's last validation pass scored without a loss, by comparing predicted classes with labels
-    # (``(model(X).argmax(1) == y)``): the hits it counted over the rows it compared.
+    # The script's last validation pass scored without a loss, by comparing its predictions with labels
+    # (``(model(X).argmax(1) == y)``, ``accuracy_score(y, pred)``, ``r2_score(y, pred)``): the accuracy (or R^2)
+    # over the rows it compared.
     val_compared_accuracy: float | None = None
+    val_compared_r2: float | None = None
     val_compared_rows: int | None = None
 
 

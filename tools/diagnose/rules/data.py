@@ -205,9 +205,10 @@ def train_val_drift(trace: Trace) -> Diagnosis | None:
     """Validation inputs differ from training inputs: the audit's domain classifier fails them, or their
     median feature shift is half a training std or more, and the shift costs: validation scores at least the
     overfitting gap (GAP, R2_GAP) below training, when both are known (validation scored by comparing predictions
-    with labels, without a loss, counts: ``DataFacts.val_compared_accuracy``). Training rows augmented each time they
-    are drawn (``DataFacts.train_rows_fresh``) differ from clean validation rows by design; a later window of
-    a series (a forecaster's split by time) differs too, and a model that carries over to it is healthy."""
+    with labels, without a loss, counts: ``DataFacts.val_compared_accuracy``, ``val_compared_r2``). Training rows
+    augmented each time they are drawn (``DataFacts.train_rows_fresh``) differ from clean validation rows by
+    design; a later window of a series (a forecaster's split by time) differs too, and a model that carries over
+    to it is healthy."""
     d = trace.data
     if d.train_rows_fresh:
         return None
@@ -218,8 +219,8 @@ def train_val_drift(trace: Trace) -> Diagnosis | None:
     else:
         return None
     train_metric, val_metric = last_epoch_metrics(trace)
-    if val_metric is None and trace.metric_name == "accuracy":
-        val_metric = d.val_compared_accuracy  # validation scored without a loss: (predictions == labels)
+    if val_metric is None:  # validation scored without a loss: (predictions == labels), a scikit-learn metric
+        val_metric = d.val_compared_r2 if trace.metric_name == "r2" else d.val_compared_accuracy
     if train_metric is not None and val_metric is not None and math.isfinite(train_metric - val_metric) \
             and train_metric - val_metric < (R2_GAP if trace.metric_name == "r2" else GAP):
         return None

@@ -1,15 +1,20 @@
-"""Validation accuracy of a script that scores validation without a loss: ``(model(X).argmax(1) == y)``.
+"""Validation a script scores without a loss: its predictions compared with labels, by a tensor comparison
+(``(model(X).argmax(1) == y)``) or by a scikit-learn metric (``accuracy_score(y, pred)``, ``r2_score(y, pred)``).
 
-The probe hands over the classes the model predicts in each no-grad forward over rows that are not training
-rows. A tensor comparison (``==`` / ``eq``) of exactly those predictions with another tensor of the same size is
-the script scoring them against its labels, and the comparison's result holds the hits it counts.
+The probe hands over the output of each no-grad forward over rows that are not training rows. A comparison of
+exactly the classes those outputs predict with another tensor of the same size is the script scoring them against
+its labels, and the comparison's result holds the hits it counts. A classification metric called with those
+classes beside an array of the same length is the same scoring; so is a regression metric called with the outputs
+themselves, or with the outputs put back on the targets' scale (a target scaler's inverse is an affine map).
 """
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 
 MAX_PENDING_ROWS = 20_000  # predictions held per validation pass
+AFFINE_TOLERANCE = 1e-3  # largest misfit of an affine map from outputs to a metric's predictions, in their stds
 
 
 def predicted_classes(output: torch.Tensor) -> torch.Tensor | None:
@@ -27,50 +32,121 @@ def predicted_classes(output: torch.Tensor) -> torch.Tensor | None:
     return (values > threshold).double()
 
 
-class ComparedAccuracy:
-    """Hits and rows of the comparisons that score the pending predictions, per validation pass."""
+def _flat(values) -> np.ndarray:
+    if isinstance(values, torch.Tensor):
+        return values.detach().cpu().double().reshape(-1).numpy()
+    return np.asarray(values, dtype=np.float64).reshape(-1)
+
+
+def _affine_of(predictions: np.ndarray, outputs: np.ndarray) -> bool:
+    """``predictions`` = a x ``outputs`` + b for some a != 0: the outputs, maybe put back on the targets' scale."""
+    spread = predictions.std()
+    if not spread or not outputs.std():
+        return bool(np.array_equal(predictions, outputs))
+    slope, intercept = np.polyfit(outputs, predictions, 1)
+    return float(np.abs(slope * outputs + intercept - predictions).max()) <= AFFINE_TOLERANCE * spread
+
+
+class ComparedScores:
+    """Per validation pass: the hits over rows of the comparisons that score the pending predicted classes, the
+    squared errors of the regression metrics that score the pending outputs, and the labels with the predictions."""
 
     def __init__(self) -> None:
-        self.pending: list[torch.Tensor] = []
+        self.classes: list[torch.Tensor] = []  # per no-grad forward of the pass, the classes it predicts
+        self.outputs: list[np.ndarray | None] = []  # ... and its outputs, flattened
         self.pending_rows = 0
-        self.hits = 0
-        self.rows = 0
-        self.last_pass: tuple[int, int] | None = None  # (hits, rows) of the latest pass that was scored
+        self.counted: set[int] = set()  # forwards already scored (a script may report several metrics of one pass)
+        self._start_pass()
+        self.last_pass: tuple | None = None  # what close_pass returned for the latest pass scored
+
+    def _start_pass(self) -> None:
+        self.hits = self.rows = 0
+        self.sse = self.total = self.total_sq = 0.0
+        self.value_rows = 0
+        self.class_pairs: list[tuple[np.ndarray, np.ndarray]] = []  # (labels, predicted classes)
+        self.value_pairs: list[tuple[np.ndarray, np.ndarray]] = []  # (targets, predictions)
+
+    @property
+    def pending(self) -> bool:
+        return bool(self.classes)
 
     def add_output(self, output: torch.Tensor) -> None:
-        if self.pending_rows < MAX_PENDING_ROWS and (classes := predicted_classes(output)) is not None:
-            self.pending.append(classes)
-            self.pending_rows += classes.numel()
+        if self.pending_rows >= MAX_PENDING_ROWS or not output.is_floating_point() or not output.numel():
+            return
+        classes = predicted_classes(output)
+        self.classes.append(torch.empty(0, dtype=torch.float64) if classes is None else classes)
+        self.outputs.append(output.detach().cpu().double().reshape(-1).numpy())
+        self.pending_rows += len(output)
+
+    def _forwards(self, values: np.ndarray, pending: list, match) -> list[int] | None:
+        """The pending forwards ``values`` are the predictions of: the last one, or all of them joined."""
+        if not pending:
+            return None
+        last = len(pending) - 1
+        if values.size == pending[last].size and match(values, pending[last]):
+            return [last]
+        if len(pending) > 1 and values.size == sum(part.size for part in pending) \
+                and match(values, np.concatenate(pending)):
+            return list(range(len(pending)))
+        return None
+
+    def _claim(self, forwards: list[int] | None) -> bool:
+        if forwards is None or self.counted.intersection(forwards):
+            return False
+        self.counted.update(forwards)
+        return True
 
     def compared(self, a, b, result) -> None:
-        """``result = (a == b)``: count it when one side is the pending predictions (the last forward's, or the
-        pass's so far joined) and the other a tensor of the same size."""
-        if not self.pending or not isinstance(result, torch.Tensor):
+        """``result = (a == b)``: count it when one side is the pending classes (the last forward's, or the pass's
+        so far joined) and the other a tensor of the same size."""
+        if not self.classes or not isinstance(result, torch.Tensor):
             return
         for predicted, truth in ((a, b), (b, a)):
             if (isinstance(predicted, torch.Tensor) and isinstance(truth, torch.Tensor)
-                    and predicted.numel() == truth.numel() == result.numel() and self._predictions(predicted)):
-                self.hits += int(result.sum())
-                self.rows += result.numel()
-                return
+                    and predicted.numel() == truth.numel() == result.numel()
+                    and predicted.numel() in (self.classes[-1].numel(), self.pending_rows)):
+                values = _flat(predicted)
+                if self._claim(self._forwards(values, [c.numpy() for c in self.classes], np.array_equal)):
+                    self._add_classes(_flat(truth), values, int(result.sum()))
+                    return
 
-    def _predictions(self, tensor: torch.Tensor) -> bool:
-        values = tensor.detach().reshape(-1).double()
-        last = self.pending[-1]
-        if values.numel() == last.numel():
-            return torch.equal(values, last)
-        return values.numel() == self.pending_rows and torch.equal(values, torch.cat(self.pending))
+    def scored(self, kind: str, truth, predicted) -> None:
+        """A scikit-learn metric of ``kind`` ("classification" or "regression") called with (truth, predicted)."""
+        if not self.classes or truth is None or predicted is None:
+            return
+        y, p = _flat(truth), _flat(predicted)
+        if y.size != p.size:
+            return
+        if kind == "classification":
+            if self._claim(self._forwards(p, [c.numpy() for c in self.classes], np.array_equal)):
+                self._add_classes(y, p, int((y == p).sum()))
+        elif self._claim(self._forwards(p, [o for o in self.outputs if o is not None], _affine_of)):
+            self.sse += float(((y - p) ** 2).sum())
+            self.total += float(y.sum())
+            self.total_sq += float((y ** 2).sum())
+            self.value_rows += y.size
+            self.value_pairs.append((y.astype(np.float32), p.astype(np.float32)))
 
-    def close_pass(self) -> tuple[int, int] | None:
-        """A training step ends the pass: keep its tally when it scored anything, and return it."""
+    def _add_classes(self, truth: np.ndarray, predicted: np.ndarray, hits: int) -> None:
+        self.hits += hits
+        self.rows += truth.size
+        self.class_pairs.append((truth.astype(np.int64), predicted.astype(np.int64)))
+
+    def close_pass(self, regression: bool) -> tuple[float, int, np.ndarray, np.ndarray] | None:
+        """A training step ends the pass: its (R^2 when ``regression``, else accuracy, rows scored, labels,
+        predictions) when anything scored it that way, kept as the latest pass."""
         scored = None
-        if self.rows:
-            self.last_pass = scored = (self.hits, self.rows)
-            self.hits = self.rows = 0
-        if self.pending:
-            self.pending, self.pending_rows = [], 0
+        pairs = self.value_pairs if regression else self.class_pairs
+        if not regression:
+            metric = self.hits / self.rows if self.rows else None
+        elif self.value_rows and (spread := self.total_sq - self.total ** 2 / self.value_rows) > 0:
+            metric = 1.0 - self.sse / spread
+        else:
+            metric = None
+        if metric is not None:
+            targets, preds = (np.concatenate(part) for part in zip(*pairs, strict=True))
+            scored = self.last_pass = (metric, len(targets), targets, preds)
+        self._start_pass()
+        self.classes, self.outputs, self.pending_rows = [], [], 0
+        self.counted = set()
         return scored
-
-    @property
-    def accuracy(self) -> float | None:
-        return self.last_pass[0] / self.last_pass[1] if self.last_pass else None

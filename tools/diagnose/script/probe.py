@@ -15,8 +15,10 @@ standardise (input mean and std per feature).
 
 from __future__ import annotations
 
+import functools
 import gc
 import math
+import re
 import sys
 import time
 import weakref
@@ -32,7 +34,7 @@ from torch.optim.optimizer import register_optimizer_step_post_hook, register_op
 
 from ml_expert.tools.diagnose import probes
 from ml_expert.tools.diagnose.script import loss_checks
-from ml_expert.tools.diagnose.script.compared import ComparedAccuracy
+from ml_expert.tools.diagnose.script.compared import ComparedScores
 from ml_expert.tools.diagnose.script.loss_checks import (
     CLASS_LOSSES,
     LOSS_KINDS,
@@ -62,6 +64,14 @@ MIN_OBJECTIVE_STEPS = 20  # steps a new loss must train for to count as the scri
 FIRST_LAYER_ROWS = 512  # rows of the first weight layer's input kept, from sampled steps
 # The layers whose input is "the input": a normalisation inside the model (a layer, buffers) comes before them.
 FIRST_LAYER_TYPES = (nn.Linear, nn.modules.conv._ConvNd, nn.RNNBase, nn.MultiheadAttention, nn.Embedding)
+# scikit-learn metrics a script may score validation predictions with, by the kind of prediction they take
+SKLEARN_METRICS = {
+    "classification": ("accuracy_score", "balanced_accuracy_score", "f1_score", "precision_score", "recall_score",
+                       "matthews_corrcoef", "cohen_kappa_score", "confusion_matrix", "classification_report"),
+    "regression": ("r2_score", "mean_squared_error", "root_mean_squared_error", "mean_absolute_error",
+                   "median_absolute_error", "explained_variance_score"),
+}
+SKLEARN_METRICS_USE = re.compile(r"sklearn\.metrics|from\s+sklearn\s+import[^\n]*\bmetrics\b")
 VAL_ROWS_KEPT = 20_000  # validation targets and predictions kept for the metric and the proof
 
 
@@ -143,6 +153,7 @@ def _merge(into: dict, window: dict) -> None:
 class ScriptProbe:
     def __init__(self, script: Path, max_steps: int, overrides: dict | None = None):
         self.user_dir = str(script.resolve().parent)
+        self.script_text = script.read_text(errors="replace") if script.is_file() else None
         self.max_steps = max_steps
         self.overrides = overrides or {}
         self.started = time.perf_counter()
@@ -190,7 +201,7 @@ class ScriptProbe:
         self.train_scores: list[tuple[int, dict]] = []  # (step, one scored training batch)
         self.val_targets: np.ndarray | None = None
         self.val_preds: np.ndarray | None = None
-        self.compared = ComparedAccuracy()  # validation scored by comparing predictions with labels, no loss
+        self.compared = ComparedScores()  # validation scored by comparing predictions with labels, no loss
         self.recent_train: deque[tuple[np.ndarray, np.ndarray]] = deque(maxlen=RECENT_TRAIN_BATCHES)  # (targets, preds)
         self.optimizer_name: str | None = None
         self.lr: float | None = None
@@ -281,6 +292,13 @@ class ScriptProbe:
             self._wrap(F, name, self._loss(kind, name in loss_checks.LOGITS_LOSSES))
         for owner, name, kind in FUNCTIONAL_ACTIVATIONS:
             self._wrap(owner, name, self._functional_activation(kind))
+        if self.script_text is not None and SKLEARN_METRICS_USE.search(self.script_text):
+            import sklearn.metrics  # only for a script that scores with it: the import costs a second
+
+            for kind, names in SKLEARN_METRICS.items():
+                for name in names:
+                    if hasattr(sklearn.metrics, name):
+                        self._wrap(sklearn.metrics, name, self._sklearn_metric(kind))
 
     def uninstall(self) -> None:
         for handle in self._handles + self._global_forward_hooks + self._model_hooks + self._activation_hooks:
@@ -771,6 +789,26 @@ class ScriptProbe:
 
         return comparison
 
+    def _sklearn_metric(self, kind: str):
+        """``metric(y_true, y_pred)`` from ``sklearn.metrics``, seen by ``self.compared``."""
+        probe = self
+
+        def make(original):
+            @functools.wraps(original)
+            def metric(*args, **kwargs):
+                result = original(*args, **kwargs)
+                if probe.compared.pending:
+                    try:
+                        probe.compared.scored(kind, args[0] if args else kwargs.get("y_true"),
+                                              args[1] if len(args) > 1 else kwargs.get("y_pred"))
+                    except Exception:  # noqa: BLE001 - a probe must never break the user's script
+                        probe.unreadable += 1
+                return result
+
+            return metric
+
+        return make
+
     def _counted(self, name: str):
         probe = self
 
@@ -1063,7 +1101,7 @@ class ScriptProbe:
         No-grad forwards in train mode count as validation in the wrong mode only when no forward between the
         same two steps ran in eval mode: beside an eval-mode pass they are deliberate sampling (MC dropout).
         """
-        compared = self.compared.close_pass()
+        compared = self.compared.close_pass(self._regression_metric())
         if not self.pass_modes["eval"]:
             self.counts["nograd_forwards_in_train"] += self.pass_modes["train"]
         self.pass_modes.clear()
@@ -1073,9 +1111,8 @@ class ScriptProbe:
             val, extra = extra, _window()
         if not val["loss"] and compared is None:
             return
-        # A pass scored by comparing predictions with labels, without a loss, gives the row its accuracy.
-        val_metric, val_rows = (self._metric(val), self._metric_rows(val)) if val["loss"] else \
-            (compared[0] / compared[1], compared[1])
+        # A pass scored by comparing predictions with labels, without a loss, gives the row its metric.
+        val_metric, val_rows = (self._metric(val), self._metric_rows(val)) if val["loss"] else compared[:2]
         train = extra if self._metric_rows(extra) else self.window_train
         rows = self.epochs if val["loss"] else self.compared_epochs
         rows.append(EpochRow(epoch=len(rows) + 1, step=self.step,
@@ -1086,6 +1123,8 @@ class ScriptProbe:
         if val["targets"]:
             self.val_targets = np.concatenate(val["targets"])[:VAL_ROWS_KEPT]
             self.val_preds = np.concatenate(val["preds"])[:VAL_ROWS_KEPT]
+        elif not val["loss"]:
+            self.val_targets, self.val_preds = (kept[:VAL_ROWS_KEPT] for kept in compared[2:])
         self.window_train, self.window_val, self.window_train_eval = _window(), _window(), _window()
 
     def final_objective(self) -> tuple[int, frozenset | None]:

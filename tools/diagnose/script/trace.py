@@ -173,7 +173,11 @@ def _data(probe: ScriptProbe, trace: Trace) -> DataFacts:
         y, p = (np.concatenate(part) for part in zip(*probe.recent_train, strict=True))
         facts.train_accuracy, facts.train_balanced_accuracy = _accuracies(y, p)
     if probe.compared.last_pass is not None:
-        facts.val_compared_accuracy, facts.val_compared_rows = probe.compared.accuracy, probe.compared.last_pass[1]
+        metric, facts.val_compared_rows = probe.compared.last_pass[:2]
+        if trace.metric_name == "r2":
+            facts.val_compared_r2 = metric
+        else:
+            facts.val_compared_accuracy = metric
     X = (_token_rows if probe.rows_are_ids else _rows)(probe.pairs_x)
     y = np.concatenate(probe.pairs_y) if probe.pairs_y else np.zeros(0)
     if len(X) != len(y) or len(X) < 30 or trace.task is None or not np.isfinite(X).all():
