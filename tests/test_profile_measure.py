@@ -130,9 +130,11 @@ def test_matmul_peak_is_measured_once_then_read_from_the_cache(tmp_path, monkeyp
     assert all("torch" in k and "1 threads" in k for k in keys)
 
 
-def test_a_real_matmul_peak_is_plausible():
-    gflops = matmul_peak.measure_matmul_gflops("float32", 1)
-    assert 1 < gflops < 10_000
+@pytest.mark.parametrize("dtype", ["float32", "bfloat16"])
+def test_a_real_matmul_peak_is_plausible(dtype):
+    # bf16 on a CPU without bf16 units runs at under 1 GFLOP/s: the side shrinks to keep the measurement short.
+    gflops = matmul_peak.measure_matmul_gflops(dtype, 1)
+    assert 0.01 < gflops < 10_000
 
 
 def test_cpu_busy_fraction_is_a_fraction():

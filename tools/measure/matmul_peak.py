@@ -10,8 +10,12 @@ import json
 import platform
 from pathlib import Path
 
-# Big enough to leave the memory-bound regime on a CPU, small enough to measure in about a second.
-SIDE = {"cpu": 2048, "cuda": 8192}
+# The side grows from FIRST_SIDE until one call takes CALL_TIME_S (out of the memory-bound regime, quick to
+# time) or reaches MAX_SIDE: a dtype the processor emulates (bf16 on a CPU without bf16 units runs at under
+# 1 GFLOP/s) would spend a minute on one call of the largest side.
+FIRST_SIDE = 256
+MAX_SIDE = {"cpu": 2048, "cuda": 8192}
+CALL_TIME_S = 0.05
 MIN_RUN_TIME_S = 0.5
 
 
@@ -31,7 +35,8 @@ def device_name(device: str) -> str:
 
 
 def measure_matmul_gflops(dtype: str, threads: int, device: str = "cpu") -> float:
-    """GFLOP/s of one square matmul of side SIDE[device] in ``dtype`` at ``threads`` threads.
+    """GFLOP/s of a square matmul in ``dtype`` at ``threads`` threads, of the side that makes one call take about
+    CALL_TIME_S (at most MAX_SIDE[device]).
 
     ``int8``: a dynamically quantised Linear of that side (int8 weights, activations quantised per
     call), the kernels int8_dynamic runs; its FLOPs are counted like the float matmul's.
@@ -39,21 +44,27 @@ def measure_matmul_gflops(dtype: str, threads: int, device: str = "cpu") -> floa
     import torch
     from torch.utils.benchmark import Timer
 
-    side = SIDE[device]
-    if dtype == "int8":
-        import warnings
+    def operands(side: int) -> tuple[str, dict]:
+        if dtype == "int8":
+            import warnings
 
-        with warnings.catch_warnings():  # torch.ao.quantization announces its move to torchao
-            warnings.simplefilter("ignore")
-            layer = torch.ao.quantization.quantize_dynamic(torch.nn.Sequential(torch.nn.Linear(side, side, bias=False)),
-                                                           {torch.nn.Linear}, dtype=torch.qint8)
-        stmt, env = "layer(a)", {"layer": layer, "a": torch.randn(side, side)}
-    else:
-        a = torch.randn(side, side, device=device, dtype=getattr(torch, dtype))
-        b = torch.randn(side, side, device=device, dtype=getattr(torch, dtype))
-        stmt, env = "a @ b", {"a": a, "b": b}
+            with warnings.catch_warnings():  # torch.ao.quantization announces its move to torchao
+                warnings.simplefilter("ignore")
+                layer = torch.ao.quantization.quantize_dynamic(
+                    torch.nn.Sequential(torch.nn.Linear(side, side, bias=False)), {torch.nn.Linear}, dtype=torch.qint8)
+            return "layer(a)", {"layer": layer, "a": torch.randn(side, side)}
+        a, b = (torch.randn(side, side, device=device, dtype=getattr(torch, dtype)) for _ in range(2))
+        return "a @ b", {"a": a, "b": b}
+
     # Timer synchronises CUDA around each block and pins the thread count while it runs.
     with torch.no_grad():
+        side = FIRST_SIDE
+        while True:
+            stmt, env = operands(side)
+            once = Timer(stmt=stmt, globals=env, num_threads=threads).timeit(1).median
+            if once >= CALL_TIME_S or side >= MAX_SIDE[device]:
+                break
+            side *= 2
         measurement = Timer(stmt=stmt, globals=env, num_threads=threads).blocked_autorange(
             min_run_time=MIN_RUN_TIME_S)
     return 2 * side**3 / measurement.median / 1e9
