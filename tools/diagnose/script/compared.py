@@ -14,6 +14,7 @@ import numpy as np
 import torch
 
 MAX_PENDING_ROWS = 20_000  # predictions held per validation pass
+MAX_VALUES_PER_ROW = 16  # outputs kept for regression metrics: a few targets per row, not an image per row
 AFFINE_TOLERANCE = 1e-3  # largest misfit of an affine map from outputs to a metric's predictions, in their stds
 
 
@@ -75,18 +76,19 @@ class ComparedScores:
             return
         classes = predicted_classes(output)
         self.classes.append(torch.empty(0, dtype=torch.float64) if classes is None else classes)
-        self.outputs.append(output.detach().cpu().double().reshape(-1).numpy())
-        self.pending_rows += len(output)
+        values = output.detach().cpu().double().reshape(-1).numpy() \
+            if output.dim() and output.numel() <= MAX_VALUES_PER_ROW * len(output) else None
+        self.outputs.append(values)
+        self.pending_rows += len(output) if output.dim() else 1
 
     def _forwards(self, values: np.ndarray, pending: list, match) -> list[int] | None:
-        """The pending forwards ``values`` are the predictions of: the last one, or all of them joined."""
-        if not pending:
-            return None
+        """The pending forwards ``values`` are the predictions of: the last one, or all of them joined (None in
+        ``pending``: an output too wide to keep)."""
         last = len(pending) - 1
-        if values.size == pending[last].size and match(values, pending[last]):
+        if pending and pending[last] is not None and values.size == pending[last].size and match(values, pending[last]):
             return [last]
-        if len(pending) > 1 and values.size == sum(part.size for part in pending) \
-                and match(values, np.concatenate(pending)):
+        if (len(pending) > 1 and all(part is not None for part in pending)
+                and values.size == sum(part.size for part in pending) and match(values, np.concatenate(pending))):
             return list(range(len(pending)))
         return None
 
@@ -120,7 +122,7 @@ class ComparedScores:
         if kind == "classification":
             if self._claim(self._forwards(p, [c.numpy() for c in self.classes], np.array_equal)):
                 self._add_classes(y, p, int((y == p).sum()))
-        elif self._claim(self._forwards(p, [o for o in self.outputs if o is not None], _affine_of)):
+        elif self._claim(self._forwards(p, self.outputs, _affine_of)):
             self.sse += float(((y - p) ** 2).sum())
             self.total += float(y.sum())
             self.total_sq += float((y ** 2).sum())

@@ -1101,7 +1101,7 @@ class ScriptProbe:
         No-grad forwards in train mode count as validation in the wrong mode only when no forward between the
         same two steps ran in eval mode: beside an eval-mode pass they are deliberate sampling (MC dropout).
         """
-        compared = self.compared.close_pass(self._regression_metric())
+        compared = self.compared.close_pass(self._regression_metric()) if self.compared.pending else None
         if not self.pass_modes["eval"]:
             self.counts["nograd_forwards_in_train"] += self.pass_modes["train"]
         self.pass_modes.clear()
