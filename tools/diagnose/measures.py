@@ -200,13 +200,18 @@ def restored_epoch(trace: Trace) -> EpochRow | None:
 
 
 def last_epoch_metrics(trace: Trace) -> tuple[float | None, float | None]:
-    """Train and validation metric of the model the script delivers: the last epoch's, or the restored epoch's."""
+    """Train and validation metric of the model the script delivers: the last epoch's, or the restored epoch's.
+    A final validation with no training step since the row before (an evaluation after the loop) scores the
+    model that row's training metric was read on."""
     if (row := restored_epoch(trace)) is not None and row.val_metric is not None:
         return row.train_metric, row.val_metric
     rows = [r for r in trace.epochs if r.val_metric is not None or r.train_metric is not None]
     if not rows:
         return None, None
-    return rows[-1].train_metric, rows[-1].val_metric
+    last = rows[-1]
+    if last.train_metric is None and len(rows) > 1 and last.step is not None and last.step == rows[-2].step:
+        return rows[-2].train_metric, last.val_metric
+    return last.train_metric, last.val_metric
 
 
 def metric_standard_error(trace: Trace, value: float, n: int | None = None) -> float:
