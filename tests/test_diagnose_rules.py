@@ -478,3 +478,25 @@ def test_a_shift_is_judged_on_validation_scored_without_a_loss():
     assert "train_val_drift" not in _labels(trace(0.94))  # the script's own (predictions == labels) carries over
     assert _labels(trace(0.7))[0] == "train_val_drift"
     assert _labels(trace(None))[0] == "train_val_drift"  # nothing says what the shift costs: it stands
+
+
+def test_a_regressor_s_shift_is_judged_on_its_r2_scored_without_a_loss():
+    def trace(compared: float) -> Trace:
+        rows = [EpochRow(epoch=i + 1, train_loss=loss, train_metric=0.9) for i, loss in enumerate(_falling(12, 1.0, 0.2))]
+        shifted = DataFacts(drift_status="fail", drift_auc=0.9, val_shift_sd=0.6, val_compared_r2=compared)
+        return _trace(task="regression", num_classes=None, metric_name="r2", losses=_falling(), epochs=rows,
+                      data=shifted)
+
+    assert "train_val_drift" not in _labels(trace(0.88))  # r2_score on the validation rows: it carries over
+    assert _labels(trace(0.3))[0] == "train_val_drift"
+
+
+def test_a_final_validation_after_the_loop_pairs_with_the_last_training_metric():
+    from ml_expert.tools.diagnose.measures import last_epoch_metrics
+
+    rows = [EpochRow(epoch=1, step=40, train_metric=0.8, val_metric=0.7),
+            EpochRow(epoch=2, step=80, train_metric=0.99, val_metric=0.8),
+            EpochRow(epoch=3, step=80, val_metric=0.75)]  # evaluated after training: no step since epoch 2
+    assert last_epoch_metrics(_trace(epochs=rows)) == (0.99, 0.75)
+    later = [*rows[:2], EpochRow(epoch=3, step=120, val_metric=0.75)]  # trained on since: no training metric
+    assert last_epoch_metrics(_trace(epochs=later)) == (None, 0.75)
